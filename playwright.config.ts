@@ -1,0 +1,58 @@
+import { defineConfig } from '@playwright/test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Browser tests run against the built app (`npm run build` first; `npm test`
+ * does that), served by server/index.ts on a free port with a temporary
+ * database. scripts/test.mjs picks the port and the folder.
+ */
+const port = Number(process.env.KRING_TEST_PORT ?? 4173);
+const databasePath = process.env.KRING_TEST_DB ?? join(tmpdir(), `kring-e2e-${port}`, 'kring.db');
+const baseURL = `http://localhost:${port}`;
+
+export default defineConfig({
+	testDir: 'tests',
+	testMatch: '**/*.spec.ts',
+	fullyParallel: false,
+	workers: 2,
+	retries: 0,
+	timeout: 45_000,
+	expect: { timeout: 7_000 },
+	reporter: process.env.CI ? [['list']] : [['list']],
+	use: {
+		baseURL,
+		locale: 'nl-NL',
+		timezoneId: 'Europe/Amsterdam',
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	webServer: {
+		command: 'node --import tsx server/index.ts',
+		url: `${baseURL}/healthz`,
+		reuseExistingServer: false,
+		timeout: 60_000,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		env: {
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: baseURL,
+			DATABASE_PATH: databasePath,
+			LOGIN_THROTTLE_BASE_SECONDS: '1',
+			LOG_LEVEL: 'warn'
+		}
+	}
+});

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every check in one command, failing when any fails.
+ *   1. svelte-check (types of the app, server and tests)
+ *   2. Vitest (unit and integration tests beside the code)
+ *   3. vite build, then Playwright against the built server on a free port
+ *      with a temporary database, in Debian's Chromium.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function run(title, command, args, env = {}) {
+	console.log(`\n▶ ${title}`);
+	const started = Date.now();
+	const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+	const seconds = ((Date.now() - started) / 1000).toFixed(1);
+	if (result.status !== 0) {
+		console.error(`✖ ${title} failed (${seconds} s)`);
+		process.exit(result.status ?? 1);
+	}
+	console.log(`✔ ${title} (${seconds} s)`);
+}
+
+function ensureChromium() {
+	if (existsSync(CHROMIUM)) return;
+	if (process.getuid?.() === 0) {
+		run('installing Debian chromium', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium']);
+		if (existsSync(CHROMIUM)) return;
+	}
+	console.error(
+		`Chromium not found at ${CHROMIUM}. Playwright cannot download browsers here; install Debian's package:\n` +
+			'  sudo apt-get update && sudo apt-get install -y chromium\n' +
+			'or point CHROMIUM_PATH at a Chromium binary.'
+	);
+	process.exit(1);
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+const only = process.argv[2];
+ensureChromium();
+if (!only || only === 'check') run('svelte-check', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']);
+if (!only || only === 'unit') run('vitest', 'npx', ['vitest', 'run']);
+if (!only || only === 'e2e') {
+	run('build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
+	const port = await freePort();
+	const dir = mkdtempSync(join(tmpdir(), 'kring-e2e-'));
+	try {
+		run('playwright', 'npx', ['playwright', 'test', ...process.argv.slice(3)], {
+			KRING_TEST_PORT: String(port),
+			KRING_TEST_DB: join(dir, 'kring.db')
+		});
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+console.log('\nAll tests passed.');

@@ -1,0 +1,71 @@
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import { openDatabase, type OpenedDatabase } from '../src/lib/server/db.ts';
+import { isEmpty, seedDemo } from '../src/lib/server/demo.ts';
+import { migrateToLatest } from '../src/lib/server/migrate.ts';
+import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
+import type { Config } from './config.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+export const DEMO_DIR = fileURLToPath(new URL('./demo', import.meta.url));
+
+export interface Kring {
+	runtime: Runtime;
+	database: OpenedDatabase;
+	logger: Logger;
+	/** Handles WebSocket upgrades under /collab/; destroys anything else. */
+	handleUpgrade(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
+	close(): Promise<void>;
+}
+
+export function createLogger(level: string): Logger {
+	return pino({
+		level,
+		base: { app: 'kring' },
+		// Defence in depth: these never belong in a log line.
+		redact: { paths: ['password', '*.password', 'token', '*.token', 'cookie', '*.cookie', 'headers.cookie'], censor: '[weg]' }
+	});
+}
+
+/**
+ * Opens the database, migrates it, fills it with demo data when empty, and
+ * publishes the runtime the SvelteKit app reads. Used by server/index.ts and
+ * by the Vite dev server, so both run the same composition.
+ */
+export async function startKring(config: Readonly<Config>, logger = createLogger(config.logLevel)): Promise<Kring> {
+	const database = openDatabase(config.databasePath);
+	const { db } = database;
+	const migrations = await migrateToLatest(db, MIGRATIONS_DIR);
+	for (const m of migrations.results ?? []) logger.info({ migration: m.migrationName, status: m.status }, 'migration');
+	if (config.demoData && (await isEmpty(db))) {
+		await seedDemo(db, DEMO_DIR);
+		logger.info('demo data loaded');
+	}
+
+	const runtime: Runtime = {
+		db,
+		logger,
+		sessionPolicy: {
+			idleTimeoutMs: config.sessionIdleMinutes * 60_000,
+			absoluteTimeoutMs: config.sessionAbsoluteHours * 3_600_000
+		},
+		throttle: {
+			account: { freeFailures: 5, baseDelayMs: config.throttleBaseSeconds * 1000, maxDelayMs: 15 * 60_000, maxChecksPerHour: 100 },
+			address: { freeFailures: 50, baseDelayMs: config.throttleBaseSeconds * 1000, maxDelayMs: 15 * 60_000, maxChecksPerHour: 1000 }
+		},
+		recheckUser: () => {}
+	};
+	setRuntime(runtime);
+
+	return {
+		runtime,
+		database,
+		logger,
+		handleUpgrade(_req, socket) {
+			socket.destroy();
+		},
+		async close() {
+			await db.destroy();
+		}
+	};
+}

@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+
+/**
+ * Reads the environment once, fails fast on bad values, and returns a frozen
+ * object. Every setting is listed in the README's configuration table.
+ */
+export interface Config {
+	port: number;
+	host: string;
+	/** the public origin, e.g. https://kring.example.nl; null: derived per request from Host */
+	origin: string | null;
+	databasePath: string;
+	logLevel: string;
+	sessionIdleMinutes: number;
+	sessionAbsoluteHours: number;
+	throttleBaseSeconds: number;
+	collabMaxPayload: number;
+	demoData: boolean;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+	const raw = env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value < min || value > max) {
+		throw new Error(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
+	}
+	return value;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+	const origin = env.ORIGIN?.trim() || null;
+	if (origin !== null) {
+		let url: URL;
+		try {
+			url = new URL(origin);
+		} catch {
+			throw new Error(`ORIGIN must be a URL such as https://kring.example.nl, got "${origin}"`);
+		}
+		if (url.origin !== origin.replace(/\/$/, '')) throw new Error(`ORIGIN must be an origin without a path, got "${origin}"`);
+	}
+	return Object.freeze({
+		port: int(env, 'PORT', 3000, 0, 65535),
+		host: env.HOST?.trim() || '0.0.0.0',
+		origin: origin?.replace(/\/$/, '') ?? null,
+		databasePath: resolve(env.DATABASE_PATH?.trim() || 'data/kring.db'),
+		logLevel: env.LOG_LEVEL?.trim() || 'info',
+		sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 12 * 60, 1, 60 * 24 * 30),
+		sessionAbsoluteHours: int(env, 'SESSION_ABSOLUTE_HOURS', 7 * 24, 1, 24 * 365),
+		throttleBaseSeconds: int(env, 'LOGIN_THROTTLE_BASE_SECONDS', 2, 0.05, 3600),
+		collabMaxPayload: int(env, 'COLLAB_MAX_PAYLOAD', 1024 * 1024, 1024, 64 * 1024 * 1024),
+		demoData: env.DEMO_DATA !== 'false'
+	});
+}

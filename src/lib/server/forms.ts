@@ -1,0 +1,32 @@
+import * as v from 'valibot';
+
+export type FieldErrors = Record<string, string>;
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors; message: string };
+
+/** Reads only string values; a file where text belongs is bad input, like any other. */
+export function formToObject(form: FormData): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [key, value] of form) out[key] = value;
+	return out;
+}
+
+/**
+ * Validates an input against its one schema; the first issue per field
+ * becomes that field's Dutch message.
+ */
+export function parseInput<TSchema extends v.GenericSchema>(
+	schema: TSchema,
+	input: unknown,
+	fallbackMessage: string
+): Parsed<v.InferOutput<TSchema>> {
+	const result = v.safeParse(schema, input);
+	if (result.success) return { ok: true, data: result.output };
+	const errors: FieldErrors = {};
+	for (const issue of result.issues) {
+		const key = v.getDotPath(issue) ?? '_';
+		errors[key] ??= issue.message;
+	}
+	const first = Object.values(errors)[0];
+	return { ok: false, errors, message: first ?? fallbackMessage };
+}

@@ -1,0 +1,32 @@
+import type { Logger } from 'pino';
+import type { Db } from './db.ts';
+import type { SessionPolicy } from './session.ts';
+import type { ThrottlePolicy } from './throttle.ts';
+
+/**
+ * What the composition root (server/index.ts, or the Vite dev plugin) builds
+ * once and the SvelteKit app uses. The app is bundled separately from
+ * server/, so module-level singletons would exist twice; the one shared
+ * instance travels through globalThis instead.
+ */
+export interface Runtime {
+	db: Db;
+	logger: Logger;
+	sessionPolicy: SessionPolicy;
+	throttle: { account: ThrottlePolicy; address: ThrottlePolicy };
+	/** Re-checks a user's open collaboration sockets (after logout, password or rights change). */
+	recheckUser(userId: string): void;
+}
+
+const KEY = Symbol.for('kring.runtime');
+type Holder = { [KEY]?: Runtime };
+
+export function setRuntime(runtime: Runtime): void {
+	(globalThis as Holder)[KEY] = runtime;
+}
+
+export function getRuntime(): Runtime {
+	const runtime = (globalThis as Holder)[KEY];
+	if (!runtime) throw new Error('Kring runtime not initialised: start through server/index.ts or vite dev');
+	return runtime;
+}

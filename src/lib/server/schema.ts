@@ -1,0 +1,217 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The database as Kysely sees it. Timestamps are milliseconds since the epoch
+ * (INTEGER), booleans are 0/1. Tables grow with later migrations; this file is
+ * the single TypeScript description of all of them.
+ */
+export interface Database {
+	users: UserTable;
+	sessions: SessionTable;
+	regions: RegionTable;
+	municipalities: MunicipalityTable;
+	region_memberships: RegionMembershipTable;
+	municipality_memberships: MunicipalityMembershipTable;
+	login_throttle: LoginThrottleTable;
+	plans: PlanTable;
+	chapters: ChapterTable;
+	themes: ThemeTable;
+	theme_ambassadors: ThemeAmbassadorTable;
+	funding_sources: FundingSourceTable;
+	funding_amounts: FundingAmountTable;
+	actions: ActionTable;
+	local_adoptions: LocalAdoptionTable;
+	indicators: IndicatorTable;
+	indicator_values: IndicatorValueTable;
+}
+
+export interface UserTable {
+	id: string;
+	email: string;
+	name: string;
+	/** null: the account exists (e.g. an ambassador in demo data) but cannot log in. */
+	password_hash: string | null;
+	color: string;
+	created_at: number;
+}
+
+export interface SessionTable {
+	/** hex SHA-256 of the token; the token itself is never stored */
+	id: string;
+	user_id: string;
+	created_at: number;
+	/** sliding idle expiry */
+	expires_at: number;
+	/** hard limit, never extended */
+	absolute_expires_at: number;
+}
+
+export interface RegionTable {
+	id: string;
+	slug: string;
+	name: string;
+	centrum_municipality_id: string | null;
+}
+
+export interface MunicipalityTable {
+	id: string;
+	slug: string;
+	name: string;
+	region_id: string;
+}
+
+export type RegionRole = 'admin' | 'editor' | 'viewer';
+export type MunicipalityRole = 'municipal_editor';
+
+export interface RegionMembershipTable {
+	user_id: string;
+	region_id: string;
+	role: RegionRole;
+	created_at: ColumnType<number, number | undefined, never>;
+}
+
+export interface MunicipalityMembershipTable {
+	user_id: string;
+	municipality_id: string;
+	role: MunicipalityRole;
+	created_at: ColumnType<number, number | undefined, never>;
+}
+
+export interface LoginThrottleTable {
+	/** 'account:<email>' or 'ip:<address>' */
+	key: string;
+	failures: Generated<number>;
+	locked_until: Generated<number>;
+	window_start: Generated<number>;
+	checks: Generated<number>;
+}
+
+export const ACTION_STATUSES = ['not_started', 'in_progress', 'at_risk', 'done', 'ongoing', 'dropped'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+export type ActionLevel = 'regional' | 'local';
+export type PlanScope = 'region' | 'municipality';
+
+export interface PlanTable {
+	id: string;
+	slug: string;
+	region_id: string;
+	municipality_id: string | null;
+	scope: PlanScope;
+	kind: string;
+	title: string;
+	subtitle: string | null;
+	period_start: number;
+	period_end: number;
+	parent_plan_id: string | null;
+	/** JSON: { chapter, chapterPlural, theme, themePlural } */
+	levels: string;
+	/** JSON: [{ key, label }] — rich-text sections of a theme */
+	theme_sections: string;
+	/** JSON: [{ key, label }] — rich-text fields of an action card, in order */
+	card_template: string;
+	intro_text: Generated<string>;
+	archived_at: number | null;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface ChapterTable {
+	id: string;
+	plan_id: string;
+	position: number;
+	title: string;
+	archived_at: number | null;
+}
+
+export interface ThemeTable {
+	id: string;
+	plan_id: string;
+	chapter_id: string | null;
+	position: number;
+	number: string | null;
+	title: string;
+	/** projected plain text of the theme's sections */
+	text: Generated<string>;
+	archived_at: number | null;
+	updated_at: number;
+}
+
+export interface ThemeAmbassadorTable {
+	theme_id: string;
+	user_id: string;
+	municipality_id: string | null;
+	organisation: string | null;
+}
+
+export interface FundingSourceTable {
+	id: string;
+	plan_id: string;
+	key: string;
+	name: string;
+	scope: 'regional' | 'local';
+	note: string | null;
+}
+
+export interface FundingAmountTable {
+	funding_source_id: string;
+	year: number;
+	amount: number;
+}
+
+export interface ActionTable {
+	id: string;
+	plan_id: string;
+	theme_id: string;
+	position: number;
+	level: ActionLevel;
+	title: string;
+	status: ActionStatus;
+	/** 'YYYY-MM' */
+	planning_start: string | null;
+	/** 'YYYY-MM' or 'ongoing' */
+	planning_end: string | null;
+	/** whole euros */
+	cost_amount: number | null;
+	funding_source_id: string | null;
+	funding_note: string | null;
+	lead: string | null;
+	/** JSON string[] */
+	partners: Generated<string>;
+	/** JSON string[] */
+	tags: Generated<string>;
+	progress: Generated<number>;
+	/** projected plain text of all rich-text fields, for search and export */
+	text: Generated<string>;
+	predecessor_id: string | null;
+	archived_at: number | null;
+	archive_reason: string | null;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface LocalAdoptionTable {
+	action_id: string;
+	municipality_id: string;
+	status: ActionStatus;
+	note: Generated<string>;
+	updated_at: number;
+	updated_by: string | null;
+}
+
+export interface IndicatorTable {
+	id: string;
+	plan_id: string;
+	key: string;
+	name: string;
+	unit: string;
+	source: string;
+	scope: string;
+}
+
+export interface IndicatorValueTable {
+	indicator_id: string;
+	year: number;
+	value: number;
+	municipality_id: string | null;
+	subregion: string | null;
+}

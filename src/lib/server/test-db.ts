@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type OpenedDatabase } from './db.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
+
+export interface TestDatabase extends OpenedDatabase {
+	path: string;
+	close(): Promise<void>;
+}
+
+/** A real SQLite file in a fresh temporary folder, migrated to the latest schema. For tests only. */
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+	const dir = mkdtempSync(join(tmpdir(), 'kring-test-'));
+	const path = join(dir, 'kring.db');
+	const opened = openDatabase(path);
+	if (options.migrate !== false) await migrateToLatest(opened.db, MIGRATIONS_DIR);
+	return {
+		...opened,
+		path,
+		async close() {
+			await opened.db.destroy();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}

@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './test-db.ts';
+import { accountKey, backoffDelay, consumeAttempt, recordFailure, recordSuccess, type ThrottlePolicy } from './throttle.ts';
+
+const policy: ThrottlePolicy = { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, maxChecksPerHour: 100 };
+const keys = [{ key: accountKey('Anna@Example.nl'), policy }];
+let t: TestDatabase;
+
+beforeEach(async () => (t = await createTestDatabase()));
+afterEach(async () => t.close());
+
+async function fail(now: number) {
+	expect(await consumeAttempt(t.db, keys, now)).toEqual({ allowed: true });
+	await recordFailure(t.db, keys, now);
+}
+
+describe('login throttling', () => {
+	it('lets the first few failures through without delay', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 4; i++) await fail(now);
+		expect((await consumeAttempt(t.db, keys, now)).allowed).toBe(true);
+	});
+
+	it('locks the account after repeated failures, before any password check', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 5; i++) await fail(now);
+		const decision = await consumeAttempt(t.db, keys, now + 10);
+		expect(decision.allowed).toBe(false);
+	});
+
+	it('opens again when the back-off window has passed', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 5; i++) await fail(now);
+		expect((await consumeAttempt(t.db, keys, now + 1001)).allowed).toBe(true);
+	});
+
+	it('doubles the back-off with each further failure, up to the cap', () => {
+		expect(backoffDelay(4, policy)).toBe(0);
+		expect(backoffDelay(5, policy)).toBe(1000);
+		expect(backoffDelay(7, policy)).toBe(4000);
+		expect(backoffDelay(40, policy)).toBe(60_000);
+	});
+
+	it('treats e-mail addresses case-insensitively', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 5; i++) await fail(now);
+		expect((await consumeAttempt(t.db, [{ key: accountKey('anna@example.nl'), policy }], now)).allowed).toBe(false);
+	});
+
+	it('allows at most 100 password checks per account per hour', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 100; i++) expect((await consumeAttempt(t.db, keys, now + i)).allowed).toBe(true);
+		expect((await consumeAttempt(t.db, keys, now + 200)).allowed).toBe(false);
+		expect((await consumeAttempt(t.db, keys, now + 3_600_001)).allowed).toBe(true);
+	});
+
+	it('a success clears the failures', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 4; i++) await fail(now);
+		await recordSuccess(t.db, keys[0].key);
+		await fail(now);
+		expect((await consumeAttempt(t.db, keys, now)).allowed).toBe(true);
+	});
+});

@@ -1,0 +1,44 @@
+import { fail } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { m } from '$lib/paraglide/messages';
+import { formToObject, parseInput, type FieldErrors } from '$lib/server/forms';
+import { checkPasswordStrength, verifyPassword } from '$lib/server/password';
+import { getRuntime } from '$lib/server/runtime';
+import { invalidateUserSessions } from '$lib/server/session';
+import { getPasswordHash, setPassword } from '$lib/server/user';
+import type { Actions, PageServerLoad } from './$types';
+
+const ChangePasswordInput = v.object({
+	current: v.pipe(
+		v.string(() => m.validation_password_required()),
+		v.minLength(1, () => m.validation_password_required()),
+		v.maxLength(1024, () => m.validation_too_long())
+	),
+	next: v.pipe(
+		v.string(() => m.password_too_short()),
+		v.check((s) => checkPasswordStrength(s) !== 'too_short', () => m.password_too_short()),
+		v.check((s) => checkPasswordStrength(s) !== 'too_long', () => m.password_too_long())
+	),
+	repeat: v.pipe(v.string(() => m.password_mismatch()), v.maxLength(1024, () => m.validation_too_long()))
+});
+
+export const load: PageServerLoad = ({ locals }) => ({ user: locals.user! });
+
+export const actions: Actions = {
+	password: async ({ request, locals }) => {
+		const { db, logger, recheckUser } = getRuntime();
+		const user = locals.user!;
+		const parsed = parseInput(ChangePasswordInput, formToObject(await request.formData()), m.validation_bad_input());
+		if (!parsed.ok) return fail(400, { message: parsed.message, errors: parsed.errors });
+		const { current, next, repeat } = parsed.data;
+		if (next !== repeat) return fail(400, { message: m.password_mismatch(), errors: { repeat: m.password_mismatch() } as FieldErrors });
+		if (!(await verifyPassword(await getPasswordHash(db, user.id), current))) {
+			return fail(400, { message: m.password_current_wrong(), errors: { current: m.password_current_wrong() } as FieldErrors });
+		}
+		await setPassword(db, user.id, next);
+		await invalidateUserSessions(db, user.id, locals.session!.id);
+		recheckUser(user.id);
+		logger.info({ event: 'password_changed', user: user.id }, 'password changed');
+		return { success: true, message: m.password_changed() };
+	}
+};

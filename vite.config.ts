@@ -1,0 +1,27 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+import { kringDevServer } from './server/dev-plugin.ts';
+
+export default defineConfig({
+	plugins: [
+		paraglideVitePlugin({
+			project: './project.inlang',
+			outdir: './src/lib/paraglide',
+			strategy: ['cookie', 'baseLocale']
+		}),
+		sveltekit(),
+		kringDevServer()
+	],
+	resolve: {
+		// One copy of yjs in every bundle: two copies corrupt documents.
+		dedupe: ['yjs', 'y-protocols', 'lib0', '@tiptap/y-tiptap']
+	},
+	test: {
+		include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'migrations/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 20_000,
+		hookTimeout: 30_000,
+		pool: 'forks'
+	}
+});
