@@ -3,7 +3,11 @@ import { pino, type Logger } from 'pino';
 import { openDatabase, type OpenedDatabase } from '../src/lib/server/db.ts';
 import { isEmpty, seedDemo } from '../src/lib/server/demo.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
+import { publishPlanChange } from '../src/lib/server/events.ts';
+import { projectDocument } from '../src/lib/server/projection.ts';
 import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
+import { createCollabServer } from './collab/index.ts';
+import { writeInitialState } from './collab/store.ts';
 import type { Config } from './config.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -34,26 +38,50 @@ export function createLogger(level: string): Logger {
  */
 export async function startKring(config: Readonly<Config>, logger = createLogger(config.logLevel)): Promise<Kring> {
 	const database = openDatabase(config.databasePath);
-	const { db } = database;
+	const { db, sqlite } = database;
 	const migrations = await migrateToLatest(db, MIGRATIONS_DIR);
 	for (const m of migrations.results ?? []) logger.info({ migration: m.migrationName, status: m.status }, 'migration');
+	const createDocument = (name: string, update: Uint8Array) => void writeInitialState(sqlite, name, update);
 	if (config.demoData && (await isEmpty(db))) {
-		await seedDemo(db, DEMO_DIR);
+		// One transaction: a failed first start leaves an empty database that the next start fills again.
+		sqlite.exec('BEGIN');
+		try {
+			await seedDemo(db, DEMO_DIR, createDocument);
+			sqlite.exec('COMMIT');
+		} catch (err) {
+			sqlite.exec('ROLLBACK');
+			throw err;
+		}
 		logger.info('demo data loaded');
 	}
+	const sessionPolicy = {
+		idleTimeoutMs: config.sessionIdleMinutes * 60_000,
+		absoluteTimeoutMs: config.sessionAbsoluteHours * 3_600_000
+	};
+	const collab = createCollabServer({
+		db,
+		sqlite,
+		logger: logger.child({ part: 'collab' }),
+		origin: config.origin,
+		sessionPolicy,
+		maxPayload: config.collabMaxPayload,
+		async onDocumentChange(_name, doc, resource) {
+			await projectDocument(db, resource.ref, resource.planId, doc);
+			publishPlanChange({ planId: resource.planId, kind: resource.ref.kind, id: resource.ref.id });
+		}
+	});
 
 	const runtime: Runtime = {
 		db,
 		logger,
-		sessionPolicy: {
-			idleTimeoutMs: config.sessionIdleMinutes * 60_000,
-			absoluteTimeoutMs: config.sessionAbsoluteHours * 3_600_000
-		},
+		sessionPolicy,
 		throttle: {
 			account: { freeFailures: 5, baseDelayMs: config.throttleBaseSeconds * 1000, maxDelayMs: 15 * 60_000, maxChecksPerHour: 100 },
 			address: { freeFailures: 50, baseDelayMs: config.throttleBaseSeconds * 1000, maxDelayMs: 15 * 60_000, maxChecksPerHour: 1000 }
 		},
-		recheckUser: () => {}
+		recheckUser: (userId) => collab.recheckUser(userId),
+		changeDocument: (name, fn) => collab.change(name, fn, 'server'),
+		createDocument
 	};
 	setRuntime(runtime);
 
@@ -61,10 +89,11 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		runtime,
 		database,
 		logger,
-		handleUpgrade(_req, socket) {
-			socket.destroy();
+		handleUpgrade(req, socket, head) {
+			collab.handleUpgrade(req, socket, head);
 		},
 		async close() {
+			await collab.close();
 			await db.destroy();
 		}
 	};

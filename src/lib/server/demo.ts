@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
 import type { MunicipalityRole, RegionRole } from './schema.ts';
+import { seedPlans, type WriteDocument } from './plan-seed.ts';
 import { createUser } from './user.ts';
 
 /**
@@ -60,8 +61,11 @@ export async function isEmpty(db: Db): Promise<boolean> {
 	return Number(row.n) === 0;
 }
 
-/** Fills an empty database with the demo regions and accounts. */
-export async function seedDemo(db: Db, demoDir: string): Promise<void> {
+/**
+ * Fills an empty database with the demo regions, accounts and — when given a
+ * way to store documents — the plans of the source documents.
+ */
+export async function seedDemo(db: Db, demoDir: string, writeDocument?: WriteDocument): Promise<void> {
 	const { regions } = JSON.parse(await readFile(join(demoDir, 'regions.json'), 'utf8')) as DemoRegions;
 	const regionIds = new Map<string, string>();
 	const municipalityIds = new Map<string, string>();
@@ -94,4 +98,5 @@ export async function seedDemo(db: Db, demoDir: string): Promise<void> {
 				await db.insertInto('municipality_memberships').values({ user_id: user.id, municipality_id: municipalityId, role }).execute();
 		}
 	}
+	if (writeDocument) await seedPlans(db, demoDir, writeDocument);
 }

@@ -16,6 +16,10 @@ export interface Runtime {
 	throttle: { account: ThrottlePolicy; address: ThrottlePolicy };
 	/** Re-checks a user's open collaboration sockets (after logout, password or rights change). */
 	recheckUser(userId: string): void;
+	/** Changes a collaborative document on the server, through the same persist-then-broadcast path as clients. */
+	changeDocument(name: string, fn: (doc: import('yjs').Doc) => void): Promise<void>;
+	/** Stores the first state of a new document (nobody has it open yet). */
+	createDocument(name: string, update: Uint8Array): void;
 }
 
 const KEY = Symbol.for('kring.runtime');

@@ -1,0 +1,101 @@
+import type { IncomingMessage } from 'node:http';
+import { parseDocName } from '../../src/lib/doc-name.ts';
+import { documentAccess, resolveDocument, type DocResource } from '../../src/lib/server/access.ts';
+import type { Db } from '../../src/lib/server/db.ts';
+import { validateSessionToken, type SessionPolicy, type SessionUser } from '../../src/lib/server/session.ts';
+
+/**
+ * The checks a WebSocket upgrade passes before `ws` accepts it, in this order:
+ * Origin (403), session cookie (401), document name → known resource (404,
+ * nothing loaded), the user's right on it (403). Each failure ends the HTTP
+ * request with that status; nothing about the reason is sent.
+ */
+
+export const COLLAB_PATH = '/collab/';
+export const SESSION_COOKIE = 'session';
+
+export type UpgradeDecision =
+	| {
+			ok: true;
+			name: string;
+			resource: DocResource;
+			write: boolean;
+			user: SessionUser;
+			/** kept in memory only, to re-validate the session while the socket is open */
+			token: string;
+			/** the client asked for Kring's saved/access messages (`?saved=1`) */
+			wantsSaved: boolean;
+	  }
+	| { ok: false; status: 400 | 401 | 403 | 404; reason: string };
+
+export interface AuthorizeOptions {
+	db: Db;
+	/** the app's origin; null accepts an Origin whose host equals the request's Host */
+	origin: string | null;
+	sessionPolicy: SessionPolicy;
+}
+
+/**
+ * Browsers always send Origin on a WebSocket handshake, so a cross-site page
+ * cannot leave it out; a request without one comes from a script or tool that
+ * must still present a valid session cookie. A present, foreign Origin is
+ * refused.
+ */
+export function originAllowed(originHeader: string | undefined, host: string | undefined, appOrigin: string | null): boolean {
+	if (originHeader === undefined) return true;
+	let origin: URL;
+	try {
+		origin = new URL(originHeader);
+	} catch {
+		return false;
+	}
+	if (appOrigin !== null) return origin.origin === appOrigin;
+	return host !== undefined && origin.host.toLowerCase() === host.toLowerCase();
+}
+
+export function readCookie(header: string | undefined, name: string): string | null {
+	if (!header) return null;
+	for (const part of header.split(';')) {
+		const eq = part.indexOf('=');
+		if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+	}
+	return null;
+}
+
+/** The document name and query of a `/collab/<name>` request path, or null. */
+export function parseCollabUrl(url: string | undefined): { name: string; wantsSaved: boolean } | null {
+	if (!url || !url.startsWith(COLLAB_PATH)) return null;
+	const q = url.indexOf('?');
+	const rawName = url.slice(COLLAB_PATH.length, q < 0 ? undefined : q);
+	let name: string;
+	try {
+		name = decodeURIComponent(rawName);
+	} catch {
+		return null;
+	}
+	const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+	return { name, wantsSaved: params.get('saved') === '1' };
+}
+
+export async function authorizeUpgrade(req: IncomingMessage, options: AuthorizeOptions): Promise<UpgradeDecision> {
+	const target = parseCollabUrl(req.url);
+	if (!target) return { ok: false, status: 404, reason: 'not a collaboration path' };
+
+	const appOrigin = options.origin === null ? null : new URL(options.origin).origin;
+	if (!originAllowed(req.headers.origin, req.headers.host, appOrigin)) return { ok: false, status: 403, reason: 'origin' };
+
+	const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+	if (!token) return { ok: false, status: 401, reason: 'no session' };
+	const { user } = await validateSessionToken(options.db, token, options.sessionPolicy);
+	if (!user) return { ok: false, status: 401, reason: 'invalid session' };
+
+	const ref = parseDocName(target.name);
+	if (!ref) return { ok: false, status: 404, reason: 'malformed document name' };
+	const resource = await resolveDocument(options.db, ref);
+	if (!resource) return { ok: false, status: 404, reason: 'unknown document' };
+
+	const access = await documentAccess(options.db, user.id, resource);
+	if (access === 'none') return { ok: false, status: 403, reason: 'no access' };
+
+	return { ok: true, name: target.name, resource, write: access === 'write', user, token, wantsSaved: target.wantsSaved };
+}

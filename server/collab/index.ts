@@ -1,0 +1,1005 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import * as decoding from 'lib0/decoding';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import * as Y from 'yjs';
+import { parseDocName } from '../../src/lib/doc-name.ts';
+import {
+	accessToResource,
+	loadUserRoles,
+	resolveDocument,
+	type DocResource,
+	type UserRoles
+} from '../../src/lib/server/access.ts';
+import type { Database } from '../../src/lib/server/schema.ts';
+import { validateSessionToken, type SessionPolicy, type SessionValidation } from '../../src/lib/server/session.ts';
+import { authorizeUpgrade, type UpgradeDecision } from './authorize.ts';
+import { CloseEvents, type CloseEvent, type CloseEventName } from './close-codes.ts';
+import {
+	MessageType,
+	SyncType,
+	decodeAwareness,
+	encodeAccess,
+	encodeAwareness,
+	encodeSaved,
+	encodeSyncStep1,
+	encodeSyncStep2,
+	encodeUpdate,
+	type AwarenessEntry
+} from './protocol.ts';
+import { collabStore, docFromStored } from './store.ts';
+
+/**
+ * The collaboration server: the y-websocket protocol over `ws`, one Y.Doc per
+ * loaded document, every accepted update committed to SQLite before anyone
+ * else sees it.
+ *
+ * Life of an update. A client's sync step 2 or update message is decoded in
+ * full (Y.decodeUpdate) when it arrives — a malformed one closes that
+ * connection and is never applied — and queued on its document. Once per
+ * event-loop turn (setImmediate) `flush` applies every queued update of a
+ * document inside one Yjs transaction, takes the single update Yjs emits for
+ * that transaction, appends it for all documents in one SQLite transaction,
+ * and only after COMMIT sends it, encoded once, to every connection of the
+ * document, then the "saved" acknowledgements, then answers to sync step 1
+ * requests that arrived while updates were pending (so no client is ever
+ * served state that is not yet committed), then the turn's awareness changes
+ * as one message.
+ *
+ * See docs/collab.md for the protocol, storage format and durability promise.
+ */
+
+export interface CollabServerOptions {
+	db: Kysely<Database>;
+	sqlite: BetterSqlite3.Database;
+	logger: Logger;
+	/** the app's origin; null accepts an Origin whose host equals the request's Host header */
+	origin: string | null;
+	sessionPolicy: SessionPolicy;
+	/** largest accepted message in bytes; larger ones close the connection with 1009. Default 1 MiB. */
+	maxPayload?: number;
+	/**
+	 * Called after committed changes, debounced per document (`projectionDelayMs`
+	 * after the last change, at most `projectionMaxWaitMs` after the first), and
+	 * for pending changes when the document is unloaded or the server closes.
+	 * Read what you need from `doc` before your first await. Errors are logged.
+	 */
+	onDocumentChange?: (name: string, doc: Y.Doc, resource: DocResource) => void | Promise<void>;
+	/** default 400 ms */
+	projectionDelayMs?: number;
+	/** default 2000 ms */
+	projectionMaxWaitMs?: number;
+	/** a document without connections is unloaded this long after the last one left. Default 3000 ms. */
+	unloadDelayMs?: number;
+	/** fold stored updates into the snapshot once a loaded document has this many. Default 500. */
+	compactAfterUpdates?: number;
+	/** compact right after loading a document that has at least this many stored updates. Default 50. */
+	compactOnLoadAfter?: number;
+	/** safety re-check of every open socket's session and rights. Default 3000 ms (at most 4000). */
+	sweepIntervalMs?: number;
+	/** per-connection token bucket. Default 300 messages/s, bursts of 1000. */
+	rateLimit?: { messagesPerSecond: number; burst: number };
+	/** awareness client ids one connection may own. Default 4. */
+	maxAwarenessClients?: number;
+	/** an awareness state larger than this (JSON characters) is dropped. Default 32 KiB. */
+	maxAwarenessStateLength?: number;
+	/** close a connection whose unsent data exceeds this. Default 16 MiB. */
+	maxBufferedBytes?: number;
+	/**
+	 * A document whose broadcast took at least this long (ms) waits as long
+	 * again before its next one, so busy documents batch more per broadcast.
+	 * Default 0.5; Infinity turns pacing off.
+	 */
+	paceAfterMs?: number;
+}
+
+export interface CollabServer {
+	/** For requests under /collab/; anything else gets 404. */
+	handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+	/** Re-validates that user's open sockets now: session still valid, rights still the same. */
+	recheckUser(userId: string): void;
+	/**
+	 * Applies a change made by the server itself through the same
+	 * persist-then-broadcast path; loads the document if needed. Resolves once
+	 * the change is committed. `fn` runs inside one Yjs transaction.
+	 */
+	change(name: string, fn: (doc: Y.Doc) => void, origin?: string): Promise<void>;
+	/** A copy of a document's current state (loaded or from the store); the caller owns (and destroys) it. */
+	readDocument(name: string): Promise<Y.Doc>;
+	/** SIGTERM path: commit everything accepted, close sockets with 1001, compact, run pending projections. */
+	close(): Promise<void>;
+	/** counts, for health checks and tests */
+	stats(): { documents: number; connections: number };
+}
+
+interface Identity {
+	id: string;
+	name: string;
+	color: string;
+}
+
+interface Conn {
+	ws: WebSocket;
+	/** the upgraded TCP socket under `ws`, corked while a flush writes to it */
+	socket: Duplex;
+	doc: LoadedDoc;
+	identity: Identity;
+	token: string;
+	write: boolean;
+	wantsSaved: boolean;
+	/** update-bearing messages received and accepted for storage; echoed in "saved" */
+	updatesReceived: number;
+	awarenessIds: Set<number>;
+	tokens: number;
+	lastRefill: number;
+	closed: boolean;
+}
+
+interface AwarenessState {
+	clock: number;
+	json: string;
+}
+
+interface LoadedDoc {
+	name: string;
+	resource: DocResource;
+	ydoc: Y.Doc;
+	docId: number | null;
+	lastSeq: number;
+	/** rows in collab_updates since the snapshot */
+	storedUpdates: number;
+	conns: Set<Conn>;
+	/** validated client updates waiting for this turn's flush */
+	incoming: Array<{ conn: Conn; update: Uint8Array }>;
+	/** updates Yjs emitted and not yet committed */
+	emitted: Uint8Array[];
+	senders: Set<Conn>;
+	serverChanged: boolean;
+	acks: Set<Conn>;
+	syncRequests: Array<{ conn: Conn; stateVector: Uint8Array }>;
+	waiters: Array<{ resolve: () => void; reject: (err: Error) => void }>;
+	awarenessStates: Map<number, AwarenessState>;
+	awarenessOwners: Map<number, Conn>;
+	/** last clock seen per client id, kept after removal so stale echoes stay out */
+	awarenessClocks: Map<number, number>;
+	awarenessOut: Map<number, AwarenessEntry>;
+	dirty: boolean;
+	/** performance.now() before which the next flush of this document waits (pacing) */
+	holdUntil: number;
+	holdTimer: NodeJS.Timeout | null;
+	failed: boolean;
+	unloadTimer: NodeJS.Timeout | null;
+	compactionScheduled: boolean;
+	projectionTimer: NodeJS.Timeout | null;
+	projectionFirst: number;
+	projectionLast: number;
+	projectionPending: boolean;
+	projecting: Promise<void> | null;
+}
+
+const CLIENT_ORIGIN = 'kring:clients';
+const SEND_OPTIONS = { binary: true } as const;
+const STATUS_TEXT: Record<number, string> = {
+	400: 'Bad Request',
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	404: 'Not Found',
+	500: 'Internal Server Error',
+	503: 'Service Unavailable'
+};
+
+function asBuffer(data: Uint8Array): Buffer {
+	return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function errorText(err: unknown): string {
+	return err instanceof Error ? err.message : String(err);
+}
+
+export function createCollabServer(options: CollabServerOptions): CollabServer {
+	const { db, sqlite } = options;
+	const log = options.logger.child({ module: 'collab' });
+	const store = collabStore(sqlite);
+	const cfg = {
+		maxPayload: options.maxPayload ?? 1024 * 1024,
+		projectionDelayMs: options.projectionDelayMs ?? 400,
+		projectionMaxWaitMs: options.projectionMaxWaitMs ?? 2000,
+		unloadDelayMs: options.unloadDelayMs ?? 3000,
+		compactAfterUpdates: options.compactAfterUpdates ?? 500,
+		compactOnLoadAfter: options.compactOnLoadAfter ?? 50,
+		sweepIntervalMs: Math.min(options.sweepIntervalMs ?? 3000, 4000),
+		messagesPerMs: (options.rateLimit?.messagesPerSecond ?? 300) / 1000,
+		burst: options.rateLimit?.burst ?? 1000,
+		maxAwarenessClients: options.maxAwarenessClients ?? 4,
+		maxAwarenessStateLength: options.maxAwarenessStateLength ?? 32 * 1024,
+		maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+		paceAfterMs: options.paceAfterMs ?? 0.5
+	};
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: cfg.maxPayload,
+		perMessageDeflate: false,
+		clientTracking: false
+	});
+	const docs = new Map<string, LoadedDoc>();
+	const userConns = new Map<string, Set<Conn>>();
+	const dirtyDocs = new Set<LoadedDoc>();
+	let flushScheduled = false;
+	let closing = false;
+	let closed: Promise<void> | null = null;
+
+	// ---------------------------------------------------------------- upgrade
+
+	function refuse(socket: Duplex, status: number): void {
+		if (!socket.writable) {
+			socket.destroy();
+			return;
+		}
+		const text = STATUS_TEXT[status] ?? 'Error';
+		socket.once('finish', () => socket.destroy());
+		socket.end(
+			`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+				`Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`
+		);
+	}
+
+	function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+		// A reset during the asynchronous checks must not become an uncaught error.
+		socket.on('error', (err) => log.debug({ err: errorText(err) }, 'collab upgrade socket error'));
+		if (closing) {
+			refuse(socket, 503);
+			return;
+		}
+		authorizeUpgrade(req, { db, origin: options.origin, sessionPolicy: options.sessionPolicy })
+			.then((decision) => {
+				if (!decision.ok) {
+					log.info({ status: decision.status, reason: decision.reason }, 'collab upgrade refused');
+					refuse(socket, decision.status);
+					return;
+				}
+				if (closing) {
+					refuse(socket, 503);
+					return;
+				}
+				if (socket.destroyed) return;
+				wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, decision));
+			})
+			.catch((err: unknown) => {
+				log.error({ err: errorText(err) }, 'collab upgrade failed');
+				refuse(socket, 500);
+			});
+	}
+
+	function accept(ws: WebSocket, socket: Duplex, decision: Extract<UpgradeDecision, { ok: true }>): void {
+		let doc: LoadedDoc;
+		try {
+			doc = getOrLoad(decision.name, decision.resource);
+		} catch (err) {
+			ws.on('error', () => {});
+			log.error({ doc: decision.name, err: errorText(err) }, 'collab document failed to load');
+			ws.close(CloseEvents.InternalError.code, CloseEvents.InternalError.reason);
+			return;
+		}
+		const conn: Conn = {
+			ws,
+			socket,
+			doc,
+			identity: { id: decision.user.id, name: decision.user.name, color: decision.user.color },
+			token: decision.token,
+			write: decision.write,
+			wantsSaved: decision.wantsSaved,
+			updatesReceived: 0,
+			awarenessIds: new Set(),
+			tokens: cfg.burst,
+			lastRefill: performance.now(),
+			closed: false
+		};
+		ws.on('error', (err: Error & { code?: string }) => onSocketError(conn, err));
+		ws.on('message', (data, isBinary) => onMessage(conn, data as Buffer, isBinary));
+		ws.on('close', () => detach(conn));
+
+		doc.conns.add(conn);
+		if (doc.unloadTimer) {
+			clearTimeout(doc.unloadTimer);
+			doc.unloadTimer = null;
+		}
+		let mine = userConns.get(conn.identity.id);
+		if (!mine) userConns.set(conn.identity.id, (mine = new Set()));
+		mine.add(conn);
+
+		send(conn, asBuffer(encodeSyncStep1(Y.encodeStateVector(doc.ydoc))));
+		if (doc.awarenessStates.size > 0) send(conn, awarenessSnapshot(doc));
+		if (conn.wantsSaved) send(conn, asBuffer(encodeAccess(conn.write)));
+	}
+
+	// -------------------------------------------------------------- documents
+
+	function getOrLoad(name: string, resource: DocResource): LoadedDoc {
+		const existing = docs.get(name);
+		if (existing) {
+			existing.resource = resource;
+			return existing;
+		}
+		const stored = store.read(name);
+		const ydoc = docFromStored(stored);
+		const doc: LoadedDoc = {
+			name,
+			resource,
+			ydoc,
+			docId: stored?.id ?? null,
+			lastSeq: stored?.lastSeq ?? 0,
+			storedUpdates: stored?.updates.length ?? 0,
+			conns: new Set(),
+			incoming: [],
+			emitted: [],
+			senders: new Set(),
+			serverChanged: false,
+			acks: new Set(),
+			syncRequests: [],
+			waiters: [],
+			awarenessStates: new Map(),
+			awarenessOwners: new Map(),
+			awarenessClocks: new Map(),
+			awarenessOut: new Map(),
+			dirty: false,
+			holdUntil: 0,
+			holdTimer: null,
+			failed: false,
+			unloadTimer: null,
+			compactionScheduled: false,
+			projectionTimer: null,
+			projectionFirst: 0,
+			projectionLast: 0,
+			projectionPending: false,
+			projecting: null
+		};
+		ydoc.on('update', (update: Uint8Array) => {
+			doc.emitted.push(update);
+			markDirty(doc);
+		});
+		docs.set(name, doc);
+		if (doc.storedUpdates >= cfg.compactOnLoadAfter) scheduleCompaction(doc);
+		return doc;
+	}
+
+	async function ensureLoaded(name: string): Promise<LoadedDoc> {
+		const ref = parseDocName(name);
+		if (!ref) throw new Error(`not a document name: ${JSON.stringify(name)}`);
+		const loaded = docs.get(name);
+		if (loaded) return loaded;
+		const resource = await resolveDocument(db, ref);
+		if (!resource) throw new Error(`unknown document: ${name}`);
+		if (closing) throw new Error('collab server is closed');
+		return getOrLoad(name, resource);
+	}
+
+	function hasPending(doc: LoadedDoc): boolean {
+		return doc.incoming.length > 0 || doc.emitted.length > 0;
+	}
+
+	/**
+	 * Queues a document for the next flush. A document whose last broadcast
+	 * took long (many receivers) is held back for about as long again, so that
+	 * under load more updates share one broadcast: sending is paid per
+	 * receiver per message, and this keeps it to at most about half the time.
+	 */
+	function markDirty(doc: LoadedDoc): void {
+		if (doc.dirty) return;
+		doc.dirty = true;
+		dirtyDocs.add(doc);
+		const wait = doc.holdUntil - performance.now();
+		if (wait >= 1 && !closing) doc.holdTimer = setTimeout(releaseHold, wait, doc);
+		else scheduleFlush();
+	}
+
+	function releaseHold(doc: LoadedDoc): void {
+		doc.holdTimer = null;
+		scheduleFlush();
+	}
+
+	function scheduleFlush(): void {
+		if (flushScheduled) return;
+		flushScheduled = true;
+		setImmediate(flush);
+	}
+
+	// ------------------------------------------------------------------ flush
+
+	function applyIncoming(doc: LoadedDoc): void {
+		const incoming = doc.incoming;
+		doc.incoming = [];
+		try {
+			doc.ydoc.transact(() => {
+				for (const { conn, update } of incoming) {
+					try {
+						Y.applyUpdate(doc.ydoc, update);
+					} catch (err) {
+						closeConn(conn, 'UpdateRejected', errorText(err));
+					}
+				}
+			}, CLIENT_ORIGIN);
+		} catch (err) {
+			// Yjs failed while finishing the transaction: the in-memory document can
+			// no longer be trusted. Drop it uncommitted; the store still has the last
+			// good state and clients resend what it lacks when they reconnect.
+			failDocument(doc, err);
+		}
+	}
+
+	/** Commits and delivers every dirty document that is not held back; all of them when `all`. */
+	function flush(all = false): void {
+		flushScheduled = false;
+		if (dirtyDocs.size === 0) return;
+		const batch: LoadedDoc[] = [];
+		for (const doc of dirtyDocs) {
+			if (doc.holdTimer !== null) {
+				if (!all) continue;
+				clearTimeout(doc.holdTimer);
+				doc.holdTimer = null;
+			}
+			batch.push(doc);
+		}
+		for (const doc of batch) dirtyDocs.delete(doc);
+
+		for (const doc of batch) if (doc.incoming.length > 0 && !doc.failed) applyIncoming(doc);
+
+		const writes: Array<{ doc: LoadedDoc; update: Uint8Array; docId: number }> = [];
+		const newIds = new Map<LoadedDoc, number>();
+		for (const doc of batch) {
+			if (doc.failed || doc.emitted.length === 0) continue;
+			const update = doc.emitted.length === 1 ? doc.emitted[0] : Y.mergeUpdates(doc.emitted);
+			doc.emitted = [];
+			writes.push({ doc, update, docId: doc.docId ?? -1 });
+		}
+		let failure: unknown = null;
+		if (writes.length > 0) {
+			try {
+				store.transaction(() => {
+					for (const w of writes) {
+						if (w.docId < 0) {
+							w.docId = store.ensureDocument(w.doc.name);
+							newIds.set(w.doc, w.docId);
+						}
+						store.append(w.docId, w.doc.lastSeq + 1, w.update);
+					}
+				});
+			} catch (err) {
+				failure = err;
+			}
+		}
+		if (failure) {
+			log.error({ err: errorText(failure), documents: writes.length }, 'collab commit failed');
+			for (const w of writes) failDocument(w.doc, failure);
+		} else {
+			for (const w of writes) {
+				if (newIds.has(w.doc)) w.doc.docId = w.docId;
+				w.doc.lastSeq += 1;
+				w.doc.storedUpdates += 1;
+			}
+		}
+
+		const updates = new Map<LoadedDoc, Uint8Array>();
+		if (!failure) for (const w of writes) updates.set(w.doc, w.update);
+		for (const doc of batch) {
+			doc.dirty = false;
+			if (!doc.failed) deliver(doc, updates.get(doc) ?? null);
+		}
+	}
+
+	/**
+	 * Sends a flush's outcome. Each message is encoded once and the same buffer
+	 * goes to every receiver; a receiver's messages of this flush are written
+	 * under one cork, so they leave in one system call.
+	 */
+	function deliver(doc: LoadedDoc, update: Uint8Array | null): void {
+		let updateMessage: Buffer | null = null;
+		let skip: Conn | undefined;
+		if (update) {
+			updateMessage = asBuffer(encodeUpdate(update));
+			// One sender and no server change: that sender already has all of it.
+			if (doc.senders.size === 1 && !doc.serverChanged) skip = doc.senders.values().next().value;
+			scheduleProjection(doc);
+			if (doc.storedUpdates >= cfg.compactAfterUpdates) scheduleCompaction(doc);
+		}
+		doc.senders.clear();
+		doc.serverChanged = false;
+		let awarenessMessage: Buffer | null = null;
+		if (doc.awarenessOut.size > 0) {
+			awarenessMessage = asBuffer(encodeAwareness(doc.awarenessOut.values()));
+			doc.awarenessOut.clear();
+		}
+		const acks = doc.acks.size > 0 ? doc.acks : null;
+		let requests: Map<Conn, Uint8Array[]> | null = null;
+		if (doc.syncRequests.length > 0) {
+			requests = new Map();
+			for (const { conn, stateVector } of doc.syncRequests) {
+				const list = requests.get(conn);
+				if (list) list.push(stateVector);
+				else requests.set(conn, [stateVector]);
+			}
+			doc.syncRequests = [];
+		}
+
+		if (updateMessage || awarenessMessage || acks || requests) {
+			const start = performance.now();
+			for (const conn of doc.conns) {
+				const withUpdate = updateMessage !== null && conn !== skip;
+				const ack = acks !== null && acks.has(conn);
+				const asked = requests?.get(conn);
+				if (conn.closed || (!withUpdate && !awarenessMessage && !ack && !asked)) continue;
+				conn.socket.cork();
+				if (withUpdate) send(conn, updateMessage!);
+				if (ack) send(conn, asBuffer(encodeSaved(conn.updatesReceived)));
+				if (asked) {
+					for (const stateVector of asked) send(conn, asBuffer(encodeSyncStep2(Y.encodeStateAsUpdate(doc.ydoc, stateVector))));
+				}
+				if (awarenessMessage) send(conn, awarenessMessage);
+				conn.socket.uncork();
+			}
+			const cost = performance.now() - start;
+			doc.holdUntil = cost >= cfg.paceAfterMs ? performance.now() + cost : 0;
+		}
+		acks?.clear();
+		if (doc.waiters.length > 0) {
+			const waiters = doc.waiters;
+			doc.waiters = [];
+			for (const w of waiters) w.resolve();
+		}
+	}
+
+	/** The document's memory can no longer be trusted or stored: drop it and its connections. */
+	function failDocument(doc: LoadedDoc, err: unknown): void {
+		if (doc.failed) return;
+		doc.failed = true;
+		log.error({ doc: doc.name, err: errorText(err) }, 'collab document dropped after an internal error');
+		for (const conn of [...doc.conns]) closeConn(conn, 'InternalError', undefined, true);
+		const waiters = doc.waiters;
+		doc.waiters = [];
+		for (const w of waiters) w.reject(new Error(`document ${doc.name} could not be stored`));
+		dropDocument(doc);
+	}
+
+	function dropDocument(doc: LoadedDoc): void {
+		if (docs.get(doc.name) === doc) docs.delete(doc.name);
+		dirtyDocs.delete(doc);
+		if (doc.unloadTimer) clearTimeout(doc.unloadTimer);
+		if (doc.projectionTimer) clearTimeout(doc.projectionTimer);
+		if (doc.holdTimer) clearTimeout(doc.holdTimer);
+		doc.unloadTimer = null;
+		doc.projectionTimer = null;
+		doc.holdTimer = null;
+		const projecting = doc.projecting;
+		if (projecting) void projecting.finally(() => doc.ydoc.destroy());
+		else doc.ydoc.destroy();
+	}
+
+	// ------------------------------------------------------------ compaction
+
+	function compact(doc: LoadedDoc): void {
+		if (doc.storedUpdates === 0 || doc.docId === null || doc.failed || hasPending(doc)) return;
+		const docId = doc.docId;
+		const state = Y.encodeStateAsUpdate(doc.ydoc);
+		try {
+			store.transaction(() => store.replaceState(docId, state, doc.lastSeq));
+			doc.storedUpdates = 0;
+		} catch (err) {
+			log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
+		}
+	}
+
+	function scheduleCompaction(doc: LoadedDoc): void {
+		if (doc.compactionScheduled) return;
+		doc.compactionScheduled = true;
+		setImmediate(() => {
+			doc.compactionScheduled = false;
+			if (docs.get(doc.name) === doc) compact(doc);
+		});
+	}
+
+	// ------------------------------------------------------------ projection
+
+	function scheduleProjection(doc: LoadedDoc): void {
+		if (!options.onDocumentChange) return;
+		const now = Date.now();
+		if (!doc.projectionPending) {
+			doc.projectionPending = true;
+			doc.projectionFirst = now;
+		}
+		doc.projectionLast = now;
+		if (!doc.projectionTimer && !doc.projecting) armProjection(doc, cfg.projectionDelayMs);
+	}
+
+	function armProjection(doc: LoadedDoc, delay: number): void {
+		doc.projectionTimer = setTimeout(() => {
+			doc.projectionTimer = null;
+			const now = Date.now();
+			const due = Math.min(doc.projectionLast + cfg.projectionDelayMs, doc.projectionFirst + cfg.projectionMaxWaitMs);
+			if (due > now) armProjection(doc, due - now);
+			else void project(doc);
+		}, delay);
+	}
+
+	async function project(doc: LoadedDoc): Promise<void> {
+		const hook = options.onDocumentChange;
+		if (!hook) return;
+		if (doc.projecting) await doc.projecting;
+		if (!doc.projectionPending) return;
+		doc.projectionPending = false;
+		if (doc.projectionTimer) {
+			clearTimeout(doc.projectionTimer);
+			doc.projectionTimer = null;
+		}
+		const run = (async () => {
+			try {
+				await hook(doc.name, doc.ydoc, doc.resource);
+			} catch (err) {
+				log.error({ doc: doc.name, err: errorText(err) }, 'collab projection failed');
+			}
+		})();
+		doc.projecting = run;
+		await run;
+		doc.projecting = null;
+		// changes that arrived while the hook ran
+		if (doc.projectionPending && !doc.projectionTimer && docs.get(doc.name) === doc) {
+			armProjection(doc, cfg.projectionDelayMs);
+		}
+	}
+
+	// --------------------------------------------------------------- unload
+
+	function scheduleUnload(doc: LoadedDoc): void {
+		if (closing || doc.failed) return;
+		if (doc.unloadTimer) clearTimeout(doc.unloadTimer);
+		doc.unloadTimer = setTimeout(() => void unload(doc), cfg.unloadDelayMs);
+		doc.unloadTimer.unref();
+	}
+
+	async function unload(doc: LoadedDoc): Promise<void> {
+		doc.unloadTimer = null;
+		if (doc.conns.size > 0 || docs.get(doc.name) !== doc) return;
+		if (hasPending(doc) || doc.dirty) flush(true);
+		if (doc.conns.size > 0 || doc.failed) return;
+		compact(doc);
+		docs.delete(doc.name);
+		if (doc.projectionTimer) {
+			clearTimeout(doc.projectionTimer);
+			doc.projectionTimer = null;
+		}
+		if (doc.projectionPending || doc.projecting) await project(doc);
+		doc.ydoc.destroy();
+	}
+
+	// ------------------------------------------------------------ messages
+
+	function send(conn: Conn, message: Buffer): void {
+		if (conn.closed || conn.ws.readyState !== WebSocket.OPEN) return;
+		if (conn.ws.bufferedAmount > cfg.maxBufferedBytes) {
+			closeConn(conn, 'Backpressure');
+			return;
+		}
+		conn.ws.send(message, SEND_OPTIONS);
+	}
+
+	/**
+	 * Token bucket per connection. Refilled here; `onMessage` charges 1 per
+	 * message that makes the server work (an update, a sync request, presence
+	 * of its own) and 0.1 for an awareness message that only echoes others'
+	 * presence back, which the stock client does for every awareness message
+	 * it receives.
+	 */
+	function hasTokens(conn: Conn): boolean {
+		const now = performance.now();
+		conn.tokens = Math.min(cfg.burst, conn.tokens + (now - conn.lastRefill) * cfg.messagesPerMs);
+		conn.lastRefill = now;
+		return conn.tokens >= 1;
+	}
+
+	function onMessage(conn: Conn, data: Buffer, isBinary: boolean): void {
+		if (conn.closed) return;
+		if (!isBinary) {
+			closeConn(conn, 'BadMessage', 'text frame');
+			return;
+		}
+		if (!hasTokens(conn)) {
+			closeConn(conn, 'RateLimited');
+			return;
+		}
+		try {
+			const decoder = decoding.createDecoder(data);
+			const type = decoding.readVarUint(decoder);
+			if (type === MessageType.Sync) {
+				conn.tokens -= 1;
+				onSync(conn, decoder);
+			} else if (type === MessageType.Awareness) {
+				conn.tokens -= onAwareness(conn, decoding.readVarUint8Array(decoder)) ? 1 : 0.1;
+			} else if (type === MessageType.QueryAwareness) {
+				conn.tokens -= 1;
+				send(conn, awarenessSnapshot(conn.doc));
+			} else {
+				closeConn(conn, 'UnknownMessageType', `type ${type}`);
+			}
+		} catch (err) {
+			closeConn(conn, 'BadMessage', errorText(err));
+		}
+	}
+
+	function onSync(conn: Conn, decoder: decoding.Decoder): void {
+		const doc = conn.doc;
+		const syncType = decoding.readVarUint(decoder);
+		if (syncType === SyncType.Step1) {
+			const stateVector = decoding.readVarUint8Array(decoder);
+			Y.decodeStateVector(stateVector); // throws on a malformed one
+			if (hasPending(doc)) {
+				// answered after this turn's commit, so it carries only committed state
+				doc.syncRequests.push({ conn, stateVector });
+				markDirty(doc);
+			} else {
+				send(conn, asBuffer(encodeSyncStep2(Y.encodeStateAsUpdate(doc.ydoc, stateVector))));
+			}
+		} else if (syncType === SyncType.Step2 || syncType === SyncType.Update) {
+			const update = decoding.readVarUint8Array(decoder);
+			// A reader's updates are dropped: not applied, stored, broadcast or acknowledged.
+			if (!conn.write) return;
+			try {
+				Y.decodeUpdate(update);
+			} catch (err) {
+				closeConn(conn, 'UpdateRejected', errorText(err));
+				return;
+			}
+			conn.updatesReceived += 1;
+			doc.incoming.push({ conn, update });
+			doc.senders.add(conn);
+			if (conn.wantsSaved) doc.acks.add(conn);
+			markDirty(doc);
+		} else {
+			closeConn(conn, 'BadMessage', `sync type ${syncType}`);
+		}
+	}
+
+	/** Returns whether the message carried presence of this connection's own. */
+	function onAwareness(conn: Conn, payload: Uint8Array): boolean {
+		// A reader's presence is not relayed.
+		if (!conn.write) return false;
+		const doc = conn.doc;
+		let claims = conn.awarenessIds.size;
+		const entries = decodeAwareness(payload, (clientId, clock) => {
+			const owner = doc.awarenessOwners.get(clientId);
+			if (owner === conn) return true;
+			// Clients echo every awareness change they receive: other
+			// connections' ids and stale clocks are skipped without a word, and
+			// ids beyond the connection's allowance are dropped.
+			if (owner !== undefined || claims >= cfg.maxAwarenessClients) return false;
+			const known = doc.awarenessClocks.get(clientId);
+			if (known !== undefined && clock <= known) return false;
+			claims += 1;
+			return true;
+		});
+		for (const { clientId, clock, state } of entries) {
+			const known = doc.awarenessClocks.get(clientId);
+			const owned = conn.awarenessIds.has(clientId);
+			if (state === 'null') {
+				if (!owned || (known !== undefined && clock < known)) continue;
+				doc.awarenessClocks.set(clientId, clock);
+				if (doc.awarenessStates.delete(clientId)) doc.awarenessOut.set(clientId, { clientId, clock, state });
+				continue;
+			}
+			if (known !== undefined && clock <= known) continue;
+			if (state.length > cfg.maxAwarenessStateLength) continue;
+			const parsed: unknown = JSON.parse(state); // throws → BadMessage
+			if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
+			// The identity shown to others is the session's, whatever the client claims.
+			(parsed as Record<string, unknown>).user = conn.identity;
+			const json = JSON.stringify(parsed);
+			if (!owned) {
+				conn.awarenessIds.add(clientId);
+				doc.awarenessOwners.set(clientId, conn);
+			}
+			doc.awarenessClocks.set(clientId, clock);
+			doc.awarenessStates.set(clientId, { clock, json });
+			doc.awarenessOut.set(clientId, { clientId, clock, state: json });
+		}
+		if (doc.awarenessOut.size > 0) markDirty(doc);
+		return entries.length > 0;
+	}
+
+	function awarenessSnapshot(doc: LoadedDoc): Buffer {
+		const entries: AwarenessEntry[] = [];
+		for (const [clientId, { clock, json }] of doc.awarenessStates) entries.push({ clientId, clock, state: json });
+		return asBuffer(encodeAwareness(entries));
+	}
+
+	// --------------------------------------------------------- connections
+
+	function onSocketError(conn: Conn, err: Error & { code?: string }): void {
+		if (conn.closed) return;
+		const name: CloseEventName | undefined = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'MessageTooBig' : undefined;
+		conn.closed = true;
+		log.warn(
+			{ doc: conn.doc.name, user: conn.identity.id, close: name ?? 'SocketError', code: err.code },
+			'collab connection closed'
+		);
+		// ws closes the socket itself after an error (1009 for an oversized message).
+		detach(conn);
+	}
+
+	/**
+	 * Closes one connection with a named code and one log line (none when
+	 * `quiet`, e.g. at shutdown). Never logs tokens, cookies or content.
+	 */
+	function closeConn(conn: Conn, name: CloseEventName, detail?: string, quiet = false): void {
+		if (conn.closed) return;
+		conn.closed = true;
+		const event: CloseEvent = CloseEvents[name];
+		if (!quiet) {
+			const level = event.code >= 4400 && event.code < 4500 && name !== 'Unauthorized' && name !== 'Forbidden' ? 'warn' : 'info';
+			log[level]({ doc: conn.doc.name, user: conn.identity.id, close: name, code: event.code, detail }, 'collab connection closed');
+		}
+		try {
+			conn.ws.close(event.code, event.reason);
+		} catch {
+			conn.ws.terminate();
+		}
+		// a peer that never answers the close frame does not keep the socket
+		setTimeout(() => conn.ws.terminate(), 2000).unref();
+		detach(conn);
+	}
+
+	/** Removes a connection from its document; idempotent. Called on close, error and closeConn. */
+	function detach(conn: Conn): void {
+		conn.closed = true;
+		const doc = conn.doc;
+		if (!doc.conns.delete(conn)) return;
+		const mine = userConns.get(conn.identity.id);
+		if (mine) {
+			mine.delete(conn);
+			if (mine.size === 0) userConns.delete(conn.identity.id);
+		}
+		for (const clientId of conn.awarenessIds) {
+			doc.awarenessOwners.delete(clientId);
+			const state = doc.awarenessStates.get(clientId);
+			if (!state) continue;
+			doc.awarenessStates.delete(clientId);
+			const clock = state.clock + 1;
+			doc.awarenessClocks.set(clientId, clock);
+			doc.awarenessOut.set(clientId, { clientId, clock, state: 'null' });
+			markDirty(doc);
+		}
+		if (doc.conns.size === 0) scheduleUnload(doc);
+	}
+
+	// ------------------------------------------------------------ revocation
+
+	async function recheck(conns: Conn[]): Promise<void> {
+		const sessions = new Map<string, Promise<SessionValidation>>();
+		const roles = new Map<string, Promise<UserRoles>>();
+		const resources = new Map<LoadedDoc, Promise<DocResource | null>>();
+		await Promise.all(
+			conns.map(async (conn) => {
+				if (conn.closed) return;
+				let session = sessions.get(conn.token);
+				if (!session) sessions.set(conn.token, (session = validateSessionToken(db, conn.token, options.sessionPolicy)));
+				const { user } = await session;
+				if (conn.closed) return;
+				if (!user || user.id !== conn.identity.id) {
+					closeConn(conn, 'Unauthorized');
+					return;
+				}
+				conn.identity = { id: user.id, name: user.name, color: user.color };
+				let resource = resources.get(conn.doc);
+				if (!resource) resources.set(conn.doc, (resource = resolveDocument(db, conn.doc.resource.ref)));
+				let userRoles = roles.get(user.id);
+				if (!userRoles) roles.set(user.id, (userRoles = loadUserRoles(db, user.id)));
+				const [found, granted] = await Promise.all([resource, userRoles]);
+				if (conn.closed) return;
+				if (!found) {
+					closeConn(conn, 'NotFound');
+					return;
+				}
+				conn.doc.resource = found;
+				const access = accessToResource(granted, found);
+				if (access === 'none') closeConn(conn, 'Forbidden');
+				else if ((access === 'write') !== conn.write) closeConn(conn, 'RightsChanged');
+			})
+		);
+	}
+
+	function recheckUser(userId: string): void {
+		const mine = userConns.get(userId);
+		if (!mine || mine.size === 0) return;
+		recheck([...mine]).catch((err: unknown) => log.error({ err: errorText(err) }, 'collab recheck failed'));
+	}
+
+	let sweeping = false;
+	const sweepTimer = setInterval(() => {
+		if (sweeping || closing) return;
+		const all: Conn[] = [];
+		for (const doc of docs.values()) for (const conn of doc.conns) all.push(conn);
+		if (all.length === 0) return;
+		sweeping = true;
+		recheck(all)
+			.catch((err: unknown) => log.error({ err: errorText(err) }, 'collab sweep failed'))
+			.finally(() => {
+				sweeping = false;
+			});
+	}, cfg.sweepIntervalMs);
+	sweepTimer.unref();
+
+	// ------------------------------------------------------------------ API
+
+	async function change(name: string, fn: (doc: Y.Doc) => void, origin = 'server'): Promise<void> {
+		if (closing) throw new Error('collab server is closed');
+		const doc = await ensureLoaded(name);
+		const committed = new Promise<void>((resolve, reject) => doc.waiters.push({ resolve, reject }));
+		committed.catch(() => {});
+		try {
+			doc.ydoc.transact(() => fn(doc.ydoc), origin);
+		} finally {
+			doc.serverChanged = true;
+			markDirty(doc); // a flush resolves the waiter even when fn changed nothing
+			if (doc.conns.size === 0) scheduleUnload(doc);
+		}
+		await committed;
+	}
+
+	async function readDocument(name: string): Promise<Y.Doc> {
+		if (!parseDocName(name)) throw new Error(`not a document name: ${JSON.stringify(name)}`);
+		const loaded = docs.get(name);
+		if (loaded) {
+			const copy = new Y.Doc();
+			Y.applyUpdate(copy, Y.encodeStateAsUpdate(loaded.ydoc));
+			return copy;
+		}
+		return docFromStored(store.read(name));
+	}
+
+	async function shutdown(): Promise<void> {
+		closing = true;
+		clearInterval(sweepTimer);
+		flush(true);
+		const conns: Conn[] = [];
+		for (const doc of docs.values()) conns.push(...doc.conns);
+		const socketsClosed = conns.map(
+			(conn) =>
+				new Promise<void>((resolve) => {
+					if (conn.ws.readyState === WebSocket.CLOSED) resolve();
+					else conn.ws.once('close', () => resolve());
+				})
+		);
+		for (const conn of conns) closeConn(conn, 'GoingAway', undefined, true);
+		if (conns.length > 0) log.info({ connections: conns.length }, 'collab sockets closed for shutdown');
+		const loaded = [...docs.values()];
+		for (const doc of loaded) {
+			if (doc.unloadTimer) clearTimeout(doc.unloadTimer);
+			doc.unloadTimer = null;
+			compact(doc);
+		}
+		await Promise.all(loaded.map((doc) => (doc.projectionPending || doc.projecting ? project(doc) : undefined)));
+		const grace = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
+		await Promise.race([Promise.all(socketsClosed), grace]);
+		for (const conn of conns) conn.ws.terminate();
+		for (const doc of loaded) {
+			docs.delete(doc.name);
+			doc.ydoc.destroy();
+		}
+		wss.close();
+	}
+
+	return {
+		handleUpgrade,
+		recheckUser,
+		change,
+		readDocument,
+		close() {
+			closed ??= shutdown();
+			return closed;
+		},
+		stats() {
+			let connections = 0;
+			for (const doc of docs.values()) connections += doc.conns.size;
+			return { documents: docs.size, connections };
+		}
+	};
+}

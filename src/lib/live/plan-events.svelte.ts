@@ -1,0 +1,61 @@
+import { invalidate } from '$app/navigation';
+
+/**
+ * Keeps a page of a plan live: listens to the plan's Server-Sent Events and
+ * reloads the page data that depends on `plan:<id>`. Remembers what changed
+ * recently so the page can mark it softly.
+ */
+export class PlanEvents {
+	recentlyChanged = $state<ReadonlySet<string>>(new Set());
+	connected = $state(false);
+	#source: EventSource | null = null;
+	#timers = new Map<string, ReturnType<typeof setTimeout>>();
+	#pending: ReturnType<typeof setTimeout> | null = null;
+
+	constructor(private planId: string) {}
+
+	start(): void {
+		if (typeof EventSource === 'undefined' || this.#source) return;
+		const source = new EventSource(`/api/plans/${this.planId}/events`);
+		this.#source = source;
+		source.onopen = () => (this.connected = true);
+		source.onerror = () => (this.connected = false);
+		source.onmessage = (event) => {
+			let change: { id?: string } = {};
+			try {
+				change = JSON.parse(event.data);
+			} catch {
+				return;
+			}
+			if (change.id) this.#mark(change.id);
+			// Coalesce bursts of changes into one reload.
+			if (this.#pending) return;
+			this.#pending = setTimeout(() => {
+				this.#pending = null;
+				void invalidate(`plan:${this.planId}`);
+			}, 80);
+		};
+	}
+
+	#mark(id: string): void {
+		const next = new Set(this.recentlyChanged);
+		next.add(id);
+		this.recentlyChanged = next;
+		clearTimeout(this.#timers.get(id));
+		this.#timers.set(
+			id,
+			setTimeout(() => {
+				const after = new Set(this.recentlyChanged);
+				after.delete(id);
+				this.recentlyChanged = after;
+			}, 4000)
+		);
+	}
+
+	stop(): void {
+		this.#source?.close();
+		this.#source = null;
+		for (const t of this.#timers.values()) clearTimeout(t);
+		if (this.#pending) clearTimeout(this.#pending);
+	}
+}

@@ -1,0 +1,97 @@
+import * as Y from 'yjs';
+import { META, PLAN_INTRO, readMeta } from '../action-doc.ts';
+import type { DocRef } from '../doc-name.ts';
+import type { Db } from './db.ts';
+import { fragmentText } from './rich-text.ts';
+
+/**
+ * Projection: the collaborative documents are the truth for text and for an
+ * action's structured fields; these functions copy them into ordinary columns
+ * so lists, boards, search, exports and the JSON API read SQL, never Yjs.
+ * Returns true when a visible column changed.
+ */
+
+function joinFields(doc: Y.Doc, keys: string[]): string {
+	return keys
+		.map((key) => fragmentText(doc.getXmlFragment(key)))
+		.filter(Boolean)
+		.join('\n\n');
+}
+
+export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldKeys: string[]): Promise<boolean> {
+	const meta = readMeta(doc.getMap(META));
+	const before = await db
+		.selectFrom('actions')
+		.select(['title', 'status', 'planning_start', 'planning_end', 'cost_amount', 'funding_source_id', 'progress', 'lead', 'text', 'plan_id'])
+		.where('id', '=', actionId)
+		.executeTakeFirst();
+	if (!before) return false;
+	// A funding source must belong to the same plan; anything else is ignored.
+	let fundingSourceId = meta.fundingSourceId;
+	if (fundingSourceId) {
+		const ok = await db
+			.selectFrom('funding_sources')
+			.select('id')
+			.where('id', '=', fundingSourceId)
+			.where('plan_id', '=', before.plan_id)
+			.executeTakeFirst();
+		if (!ok) fundingSourceId = null;
+	}
+	const next = {
+		title: meta.title || before.title,
+		status: meta.status,
+		planning_start: meta.planningStart,
+		planning_end: meta.planningEnd,
+		cost_amount: meta.costAmount,
+		funding_source_id: fundingSourceId,
+		funding_note: meta.fundingNote,
+		lead: meta.lead,
+		partners: JSON.stringify(meta.partners),
+		tags: JSON.stringify(meta.tags),
+		progress: meta.progress,
+		text: joinFields(doc, fieldKeys)
+	};
+	const changed =
+		next.title !== before.title ||
+		next.status !== before.status ||
+		next.planning_start !== before.planning_start ||
+		next.planning_end !== before.planning_end ||
+		next.cost_amount !== before.cost_amount ||
+		next.funding_source_id !== before.funding_source_id ||
+		next.progress !== before.progress ||
+		next.lead !== before.lead;
+	await db
+		.updateTable('actions')
+		.set({ ...next, ...(changed || next.text !== before.text ? { updated_at: Date.now() } : {}) })
+		.where('id', '=', actionId)
+		.execute();
+	return changed;
+}
+
+export async function projectTheme(db: Db, themeId: string, doc: Y.Doc, sectionKeys: string[]): Promise<boolean> {
+	await db.updateTable('themes').set({ text: joinFields(doc, sectionKeys), updated_at: Date.now() }).where('id', '=', themeId).execute();
+	return false;
+}
+
+export async function projectPlan(db: Db, planId: string, doc: Y.Doc): Promise<boolean> {
+	await db
+		.updateTable('plans')
+		.set({ intro_text: fragmentText(doc.getXmlFragment(PLAN_INTRO)), updated_at: Date.now() })
+		.where('id', '=', planId)
+		.execute();
+	return false;
+}
+
+/** The collaboration server's hook: project whichever kind of document changed. */
+export async function projectDocument(db: Db, ref: DocRef, planId: string, doc: Y.Doc): Promise<boolean> {
+	const plan = await db
+		.selectFrom('plans')
+		.select(['card_template', 'theme_sections'])
+		.where('id', '=', planId)
+		.executeTakeFirst();
+	if (!plan) return false;
+	const keys = (json: string) => (JSON.parse(json) as { key: string }[]).map((f) => f.key);
+	if (ref.kind === 'action') return projectAction(db, ref.id, doc, keys(plan.card_template));
+	if (ref.kind === 'theme') return projectTheme(db, ref.id, doc, keys(plan.theme_sections));
+	return projectPlan(db, ref.id, doc);
+}

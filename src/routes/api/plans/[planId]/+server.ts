@@ -1,0 +1,49 @@
+import { json } from '@sveltejs/kit';
+import { getPlanOutline } from '$lib/server/plan';
+import { getRuntime } from '$lib/server/runtime';
+import { currentUser, notFound } from '$lib/route-helpers.server';
+import type { RequestHandler } from './$types';
+
+/** One plan with its chapters, themes and actions (read-only JSON). */
+export const GET: RequestHandler = async ({ locals, params }) => {
+	const { roles } = await currentUser(locals);
+	const outline = await getPlanOutline(getRuntime().db, params.planId, roles);
+	if (!outline) notFound();
+	const { plan } = outline;
+	return json({
+		id: plan.id,
+		title: plan.title,
+		subtitle: plan.subtitle,
+		kind: plan.kind,
+		scope: plan.scope,
+		region: { id: plan.regionId, name: plan.regionName },
+		municipality: plan.municipalityId ? { id: plan.municipalityId, name: plan.municipalityName } : null,
+		period: { start: plan.periodStart, end: plan.periodEnd },
+		levels: plan.levels,
+		cardTemplate: plan.cardTemplate,
+		documentName: outline.documentName,
+		chapters: outline.chapters.map((c) => ({
+			id: c.id,
+			title: c.title,
+			themes: c.themes.map((t) => ({
+				id: t.id,
+				number: t.number,
+				title: t.title,
+				documentName: t.documentName,
+				ambassadors: t.ambassadors.map((a) => ({ name: a.name, municipality: a.municipalityName, organisation: a.organisation })),
+				actions: t.actions.map((a) => ({
+					id: a.id,
+					title: a.title,
+					status: a.status,
+					level: a.level,
+					documentName: a.documentName,
+					planning: { start: a.planningStart, end: a.planningEnd },
+					cost: { amount: a.costAmount, fundingSourceId: a.fundingSourceId },
+					lead: a.lead,
+					progress: a.progress,
+					adoption: a.adoption
+				}))
+			}))
+		}))
+	});
+};
