@@ -8,12 +8,17 @@ import { join } from 'node:path';
  * database. scripts/test.mjs picks the port and the folder.
  */
 const port = Number(process.env.KRING_TEST_PORT ?? 4173);
-const databasePath = process.env.KRING_TEST_DB ?? join(tmpdir(), `kring-e2e-${port}`, 'kring.db');
+// Without scripts/test.mjs: a fresh database per run (only the main process starts the server).
+const databasePath = process.env.KRING_TEST_DB ?? join(tmpdir(), `kring-e2e-${port}-${Date.now()}`, 'kring.db');
 const baseURL = `http://localhost:${port}`;
 
 export default defineConfig({
 	testDir: 'tests',
-	testMatch: '**/*.spec.ts',
+	projects: [
+		{ name: 'main', testMatch: '**/*.spec.ts', testIgnore: '**/security.spec.ts' },
+		// Locks and password changes of demo accounts: only after everything else.
+		{ name: 'security', testMatch: '**/security.spec.ts', dependencies: ['main'] }
+	],
 	fullyParallel: false,
 	workers: 2,
 	retries: 0,

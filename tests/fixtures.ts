@@ -28,3 +28,22 @@ export async function login(page: Page, account: AccountName, password = PASSWOR
 	await page.getByRole('button', { name: 'Inloggen' }).click();
 	await expect(page.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
 }
+
+export interface PlanSummary {
+	id: string;
+	slug: string;
+	title: string;
+}
+
+/** A plan's id by its demo slug, through the JSON API as the page's user. */
+export async function planBySlug(page: Page, slug: string): Promise<PlanSummary> {
+	const response = await page.request.get('/api/plans');
+	const { plans } = (await response.json()) as { plans: PlanSummary[] };
+	const plan = plans.find((p) => p.slug === slug);
+	if (!plan) throw new Error(`plan ${slug} not visible`);
+	return plan;
+}
+
+export const NOG_PLAN = 'noord-oost-gelderland-uitvoeringsagenda-2024-2028';
+export const ARNHEM_PLAN = 'arnhem-uitvoeringsplan-2024-2028';
+export const SAMEN_VEILIG_PLAN = 'arnhem-achterhoek-samen-veilig-2019-2022';

@@ -1,0 +1,128 @@
+import { expect, test } from '@playwright/test';
+import { ARNHEM_PLAN, expectAccessible, login, NOG_PLAN, planBySlug, SAMEN_VEILIG_PLAN } from './fixtures.ts';
+
+test('the werkgroep finds the Noord-Oost Gelderland agenda as in the source document', async ({ page }) => {
+	await login(page, 'editor');
+	await page.getByRole('link', { name: /Samen tegen huiselijk geweld — Uitvoeringsagenda 2024-2028/ }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Samen tegen huiselijk geweld — Uitvoeringsagenda 2024-2028');
+	for (const chapter of ['Onze visie', 'Onze uitgangspunten', 'Eerder in beeld en beter in gesprek', 'Samenwerken aan veiligheid']) {
+		await expect(page.getByRole('heading', { level: 2, name: chapter })).toBeVisible();
+	}
+	await expect(page.getByRole('heading', { level: 3, name: 'Sterke lokale teams' })).toBeVisible();
+	const theme = page.locator('section.kring-theme', { has: page.getByRole('heading', { name: 'Sterke lokale teams' }) });
+	await expect(theme.getByText('Fatma Yılmaz (Voorst)')).toBeVisible();
+	await expect(theme.getByRole('heading', { name: 'Regionale acties' })).toBeVisible();
+	await expect(theme.getByRole('heading', { name: 'Lokale acties' })).toBeVisible();
+	await expectAccessible(page);
+});
+
+test('the region page shows plans, gemeenten and who is who', async ({ page }) => {
+	await login(page, 'viewer');
+	await page.goto('/regios/noord-oost-gelderland');
+	await expect(page.getByRole('heading', { name: 'Regio Noord-Oost Gelderland' })).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Apeldoorn' })).toBeVisible();
+	await expect(page.getByRole('cell', { name: /Fatma Yılmaz/ }).first()).toBeVisible();
+	await expectAccessible(page);
+});
+
+test('a new action appears live on a colleague’s plan page', async ({ page, browser }) => {
+	await login(page, 'editor');
+	const plan = await planBySlug(page, NOG_PLAN);
+	const colleague = await browser.newContext();
+	const other = await colleague.newPage();
+	await login(other, 'viewer');
+	await other.goto(`/plannen/${plan.id}`);
+
+	await page.goto(`/plannen/${plan.id}`);
+	const theme = page.locator('section.kring-theme', { has: page.getByRole('heading', { name: 'Preventie huiselijk geweld' }) });
+	const title = `Voorlichting op scholen ${Date.now()}`;
+	await theme.getByText('Nieuwe actie').first().click();
+	await theme.getByLabel('Titel van de nieuwe actie').first().fill(title);
+	await theme.getByRole('button', { name: 'Toevoegen' }).first().click();
+	await expect(page.getByRole('status')).toContainText('De actie is toegevoegd.');
+
+	await expect(other.getByRole('link', { name: title })).toBeVisible({ timeout: 5000 });
+	await colleague.close();
+});
+
+test('actions can be moved with the keyboard', async ({ page }) => {
+	await login(page, 'editor');
+	const plan = await planBySlug(page, SAMEN_VEILIG_PLAN);
+	await page.goto(`/plannen/${plan.id}`);
+	const column = page.locator('.kring-theme__column').filter({ has: page.locator('li:nth-child(2)') }).first();
+	const titles = () => column.locator('.kring-action-line__title').allTextContents();
+	const before = await titles();
+	expect(before.length).toBeGreaterThan(1);
+	const second = column.locator('details.kring-edit').nth(1);
+	await second.locator('summary').focus();
+	await page.keyboard.press('Enter');
+	await second.getByRole('button', { name: 'Omhoog' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('status')).toContainText('De actie is verplaatst.');
+	await expect.poll(titles).toEqual([before[1], before[0], ...before.slice(2)]);
+});
+
+test('the local-action matrix lets Arnhem set only its own column', async ({ page }) => {
+	await login(page, 'arnhem');
+	const plan = await planBySlug(page, SAMEN_VEILIG_PLAN);
+	await page.goto(`/plannen/${plan.id}/matrix`);
+	await expectAccessible(page);
+	const selects = page.getByRole('combobox');
+	const count = await selects.count();
+	const rows = await page.locator('tbody tr').count();
+	expect(count).toBe(rows); // one editable cell per row: Arnhem's
+	const first = selects.first();
+	const label = await first.getAttribute('aria-label');
+	expect(label).toContain('Arnhem');
+	await first.selectOption('at_risk');
+	await expect(page.getByRole('status')).toContainText('Opgeslagen: Arnhem');
+	await page.reload();
+	await expect(page.getByRole('combobox').first()).toHaveValue('at_risk');
+});
+
+test("a gemeente editor cannot change another gemeente's cell by a form post", async ({ page, baseURL }) => {
+	await login(page, 'doetinchem');
+	const plan = await planBySlug(page, SAMEN_VEILIG_PLAN);
+	const matrix = await (await page.request.get(`/api/plans/${plan.id}/matrix`)).json();
+	const arnhem = matrix.municipalities.find((m: { slug: string }) => m.slug === 'arnhem');
+	const row = matrix.rows[0];
+	const response = await page.request.post(`/plannen/${plan.id}/matrix?/setStatus`, {
+		form: { actionId: row.actionId, municipalityId: arnhem.id, status: 'dropped' },
+		headers: { Origin: baseURL!, Accept: 'application/json' }
+	});
+	const body = await response.json();
+	expect(body.status).toBe(403);
+	const after = await (await page.request.get(`/api/plans/${plan.id}/matrix`)).json();
+	expect(after.rows[0].cells[arnhem.id].status).toBe(row.cells[arnhem.id].status);
+});
+
+test("a gemeente editor of Doetinchem cannot add an action to Arnhem's plan by a form post", async ({ page, baseURL }) => {
+	await login(page, 'doetinchem');
+	const plan = await planBySlug(page, ARNHEM_PLAN);
+	const detail = await (await page.request.get(`/api/plans/${plan.id}`)).json();
+	const themeId = detail.chapters[0].themes[0].id;
+	const response = await page.request.post(`/plannen/${plan.id}?/createAction`, {
+		form: { themeId, level: 'local', title: 'Niet toegestaan' },
+		headers: { Origin: baseURL!, Accept: 'application/json' }
+	});
+	expect((await response.json()).status).toBe(403);
+	await page.goto(`/plannen/${plan.id}`);
+	await expect(page.getByText('Niet toegestaan')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Toevoegen' })).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Archiveren' })).toHaveCount(0);
+	await expectAccessible(page);
+});
+
+test('the JSON API lists plans with chapters, themes and actions', async ({ page }) => {
+	await login(page, 'viewer');
+	const plan = await planBySlug(page, NOG_PLAN);
+	const detail = await (await page.request.get(`/api/plans/${plan.id}`)).json();
+	const action = detail.chapters[0].themes[0].actions[0];
+	expect(action).toMatchObject({ id: expect.any(String), title: expect.any(String), status: expect.any(String), level: expect.any(String) });
+	expect(action.documentName).toBe(`action:${action.id}`);
+});
+
+test('the JSON API refuses a visitor without a session', async ({ request }) => {
+	const response = await request.get('/api/plans');
+	expect(response.status()).toBe(401);
+});
