@@ -185,6 +185,30 @@ describe('editing', () => {
 		copy.destroy();
 	});
 
+	it('commits its own transaction even while the app holds a Kysely transaction open across awaits', async () => {
+		const name = `action:${database.seed.actionIds[1]}`;
+		const a = client(name, database.seed.editor.token);
+		await synced(a);
+		let release!: () => void;
+		const held = new Promise<void>((resolve) => (release = resolve));
+		const rolledBack = database.opened.db
+			.transaction()
+			.execute(async (trx) => {
+				await trx.selectFrom('users').select('id').execute();
+				await held;
+				throw new Error('roll back');
+			})
+			.catch(() => 'rolled back');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		a.doc.getText('body').insert(0, 'buiten de transactie ');
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		expect(a.saved.acked).toBeLessThan(a.saved.sent); // not acknowledged while it could not commit on its own
+		release();
+		expect(await rolledBack).toBe('rolled back');
+		await allSaved(a);
+		expect(storedText(name)).toContain('buiten de transactie');
+	});
+
 	it('refuses server-side changes to documents that do not exist', async () => {
 		await expect(server.server.change('action:doesnotexist0000', () => {})).rejects.toThrow();
 		await expect(server.server.change('garbage', () => {})).rejects.toThrow();
@@ -234,3 +258,52 @@ describe('revocation', () => {
 		await db.updateTable('region_memberships').set({ role: 'editor' }).where('user_id', '=', editor.id).where('region_id', '=', regionId).execute();
 	});
 });
+
+describe('projection', () => {
+	it('calls the projection hook once, debounced, after a burst of committed changes', async () => {
+		const calls: Array<{ name: string; title: unknown; planId: string }> = [];
+		const projecting = await startTestServer(database.opened, {
+			projectionDelayMs: 100,
+			onDocumentChange: (name, doc, resource) => {
+				calls.push({ name, title: doc.getMap('meta').get('title'), planId: resource.planId });
+			}
+		});
+		const name = `action:${database.seed.actionIds[0]}`;
+		try {
+			const c = connectClient(projecting, name, database.seed.editor.token);
+			await synced(c);
+			for (let i = 1; i <= 10; i++) {
+				c.doc.getMap('meta').set('title', `Titel ${i}`);
+				await allSaved(c);
+			}
+			await waitFor(() => calls.length > 0, 5000, 'projection');
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			expect(calls).toEqual([{ name, title: 'Titel 10', planId: database.seed.planId }]);
+			c.destroy();
+		} finally {
+			await projecting.stop();
+		}
+	});
+
+	it('runs pending projections when the server closes', async () => {
+		const titles: unknown[] = [];
+		const projecting = await startTestServer(database.opened, {
+			projectionDelayMs: 60_000,
+			onDocumentChange: async (_name, doc) => {
+				const title = doc.getMap('meta').get('title');
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				titles.push(title);
+			}
+		});
+		const name = `action:${database.seed.actionIds[0]}`;
+		const c = connectClient(projecting, name, database.seed.editor.token);
+		await synced(c);
+		c.doc.getMap('meta').set('title', 'Bij afsluiten');
+		await allSaved(c);
+		expect(titles).toEqual([]);
+		await projecting.stop();
+		expect(titles).toEqual(['Bij afsluiten']);
+		c.destroy();
+	});
+});
+

@@ -47,7 +47,9 @@ import { collabStore, docFromStored } from './store.ts';
  * document, then the "saved" acknowledgements, then answers to sync step 1
  * requests that arrived while updates were pending (so no client is ever
  * served state that is not yet committed), then the turn's awareness changes
- * as one message.
+ * as one message — a receiver's messages of one flush under one cork. A
+ * document whose last broadcast took long (hundreds of receivers) waits about
+ * as long before the next one, so under load more edits share a broadcast.
  *
  * See docs/collab.md for the protocol, storage format and durability promise.
  */
@@ -74,7 +76,7 @@ export interface CollabServerOptions {
 	projectionMaxWaitMs?: number;
 	/** a document without connections is unloaded this long after the last one left. Default 3000 ms. */
 	unloadDelayMs?: number;
-	/** fold stored updates into the snapshot once a loaded document has this many. Default 500. */
+	/** fold stored updates into the snapshot once a loaded document has this many (and they weigh as much as the snapshot). Default 500. */
 	compactAfterUpdates?: number;
 	/** compact right after loading a document that has at least this many stored updates. Default 50. */
 	compactOnLoadAfter?: number;
@@ -151,6 +153,9 @@ interface LoadedDoc {
 	lastSeq: number;
 	/** rows in collab_updates since the snapshot */
 	storedUpdates: number;
+	/** bytes of those rows, and of the snapshot: compaction rewrites the snapshot, so it waits until the rows weigh as much */
+	storedBytes: number;
+	snapshotBytes: number;
 	conns: Set<Conn>;
 	/** validated client updates waiting for this turn's flush */
 	incoming: Array<{ conn: Conn; update: Uint8Array }>;
@@ -230,6 +235,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	let flushScheduled = false;
 	let closing = false;
 	let closed: Promise<void> | null = null;
+	/** projection hooks running now, also of documents already unloaded; awaited at shutdown */
+	const projections = new Set<Promise<void>>();
 
 	// ---------------------------------------------------------------- upgrade
 
@@ -246,9 +253,16 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		);
 	}
 
+	// Shared, not a closure per request: a listener created inside
+	// handleUpgrade would keep the request (headers, cookie) alive as long as
+	// the socket lives.
+	function onUpgradeSocketError(err: Error): void {
+		log.debug({ err: errorText(err) }, 'collab upgrade socket error');
+	}
+
 	function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		// A reset during the asynchronous checks must not become an uncaught error.
-		socket.on('error', (err) => log.debug({ err: errorText(err) }, 'collab upgrade socket error'));
+		socket.on('error', onUpgradeSocketError);
 		if (closing) {
 			refuse(socket, 503);
 			return;
@@ -288,7 +302,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			socket,
 			doc,
 			identity: { id: decision.user.id, name: decision.user.name, color: decision.user.color },
-			token: decision.token,
+			// a fresh string, not a slice of the Cookie header that would keep it alive
+			token: Buffer.from(decision.token, 'latin1').toString('latin1'),
 			write: decision.write,
 			wantsSaved: decision.wantsSaved,
 			updatesReceived: 0,
@@ -332,6 +347,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			docId: stored?.id ?? null,
 			lastSeq: stored?.lastSeq ?? 0,
 			storedUpdates: stored?.updates.length ?? 0,
+			storedBytes: stored?.updates.reduce((sum, u) => sum + u.byteLength, 0) ?? 0,
+			snapshotBytes: stored?.state?.byteLength ?? 0,
 			conns: new Set(),
 			incoming: [],
 			emitted: [],
@@ -433,6 +450,14 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	function flush(all = false): void {
 		flushScheduled = false;
 		if (dirtyDocs.size === 0) return;
+		if (sqlite.inTransaction) {
+			// Someone else (a Kysely transaction spanning awaits) has a transaction
+			// open on this connection. Writing now would nest inside it — committed
+			// only with it, rolled back with it — so wait until it ends.
+			flushScheduled = true;
+			setTimeout(flush, 1, all);
+			return;
+		}
 		const batch: LoadedDoc[] = [];
 		for (const doc of dirtyDocs) {
 			if (doc.holdTimer !== null) {
@@ -478,6 +503,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				if (newIds.has(w.doc)) w.doc.docId = w.docId;
 				w.doc.lastSeq += 1;
 				w.doc.storedUpdates += 1;
+				w.doc.storedBytes += w.update.byteLength;
 			}
 		}
 
@@ -485,7 +511,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		if (!failure) for (const w of writes) updates.set(w.doc, w.update);
 		for (const doc of batch) {
 			doc.dirty = false;
-			if (!doc.failed) deliver(doc, updates.get(doc) ?? null);
+			if (doc.failed) continue;
+			try {
+				deliver(doc, updates.get(doc) ?? null);
+			} catch (err) {
+				failDocument(doc, err);
+			}
 		}
 	}
 
@@ -502,7 +533,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			// One sender and no server change: that sender already has all of it.
 			if (doc.senders.size === 1 && !doc.serverChanged) skip = doc.senders.values().next().value;
 			scheduleProjection(doc);
-			if (doc.storedUpdates >= cfg.compactAfterUpdates) scheduleCompaction(doc);
+			if (compactionDue(doc)) scheduleCompaction(doc);
 		}
 		doc.senders.clear();
 		doc.serverChanged = false;
@@ -540,7 +571,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				conn.socket.uncork();
 			}
 			const cost = performance.now() - start;
-			doc.holdUntil = cost >= cfg.paceAfterMs ? performance.now() + cost : 0;
+			// capped: one slow broadcast (a GC pause, a descheduled process) must not stall the next
+			doc.holdUntil = cost >= cfg.paceAfterMs ? performance.now() + Math.min(cost, 20) : 0;
 		}
 		acks?.clear();
 		if (doc.waiters.length > 0) {
@@ -579,15 +611,28 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	// ------------------------------------------------------------ compaction
 
 	function compact(doc: LoadedDoc): void {
-		if (doc.storedUpdates === 0 || doc.docId === null || doc.failed || hasPending(doc)) return;
+		if (doc.storedUpdates === 0 || doc.docId === null || doc.failed || hasPending(doc) || sqlite.inTransaction) return;
 		const docId = doc.docId;
 		const state = Y.encodeStateAsUpdate(doc.ydoc);
 		try {
 			store.transaction(() => store.replaceState(docId, state, doc.lastSeq));
 			doc.storedUpdates = 0;
+			doc.storedBytes = 0;
+			doc.snapshotBytes = state.byteLength;
 		} catch (err) {
 			log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
 		}
+	}
+
+	/**
+	 * Past the threshold of stored updates — and, for a large document, once
+	 * they weigh as much as its snapshot, so rewriting the snapshot costs at
+	 * most as much again as the updates did; ten times the threshold always,
+	 * to bound the work of a load.
+	 */
+	function compactionDue(doc: LoadedDoc): boolean {
+		if (doc.storedUpdates < cfg.compactAfterUpdates) return false;
+		return doc.storedBytes >= doc.snapshotBytes || doc.storedUpdates >= cfg.compactAfterUpdates * 10;
 	}
 
 	function scheduleCompaction(doc: LoadedDoc): void {
@@ -640,7 +685,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			}
 		})();
 		doc.projecting = run;
+		projections.add(run);
 		await run;
+		projections.delete(run);
 		doc.projecting = null;
 		// changes that arrived while the hook ran
 		if (doc.projectionPending && !doc.projectionTimer && docs.get(doc.name) === doc) {
@@ -660,6 +707,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	async function unload(doc: LoadedDoc): Promise<void> {
 		doc.unloadTimer = null;
 		if (doc.conns.size > 0 || docs.get(doc.name) !== doc) return;
+		if (sqlite.inTransaction) {
+			scheduleUnload(doc);
+			return;
+		}
 		if (hasPending(doc) || doc.dirty) flush(true);
 		if (doc.conns.size > 0 || doc.failed) return;
 		compact(doc);
@@ -958,6 +1009,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	async function shutdown(): Promise<void> {
 		closing = true;
 		clearInterval(sweepTimer);
+		// let a transaction of the app that is open across awaits finish first (see flush)
+		for (let waited = 0; sqlite.inTransaction && waited < 5000; waited += 5) {
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+		if (sqlite.inTransaction) log.error('collab shutdown: a transaction of the app stayed open; pending updates not committed');
 		flush(true);
 		const conns: Conn[] = [];
 		for (const doc of docs.values()) conns.push(...doc.conns);
@@ -977,6 +1033,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			compact(doc);
 		}
 		await Promise.all(loaded.map((doc) => (doc.projectionPending || doc.projecting ? project(doc) : undefined)));
+		await Promise.all([...projections]);
 		const grace = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
 		await Promise.race([Promise.all(socketsClosed), grace]);
 		for (const conn of conns) conn.ws.terminate();
