@@ -1,0 +1,34 @@
+import { getActionContext } from '$lib/server/plan';
+import { getRuntime } from '$lib/server/runtime';
+import { currentUser, notFound } from '$lib/route-helpers.server';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params, locals }) => {
+	const { db } = getRuntime();
+	const { user, roles } = await currentUser(locals);
+	const context = await getActionContext(db, params.actionId, roles);
+	if (!context || context.plan.id !== params.planId) notFound();
+	const municipalities = await db
+		.selectFrom('municipalities')
+		.select(['id', 'name'])
+		.where('region_id', '=', context.plan.regionId)
+		.orderBy('name')
+		.execute();
+	return {
+		action: context.action,
+		theme: context.theme,
+		plan: {
+			id: context.plan.id,
+			title: context.plan.title,
+			scope: context.plan.scope,
+			levels: context.plan.levels,
+			cardTemplate: context.plan.cardTemplate,
+			municipalityName: context.plan.municipalityName,
+			regionName: context.plan.regionName
+		},
+		canEdit: context.canEdit,
+		fundingSources: context.fundingSources,
+		municipalities,
+		me: { id: user.id, name: user.name, color: user.color }
+	};
+};
