@@ -126,3 +126,40 @@ test('the JSON API refuses a visitor without a session', async ({ request }) => 
 	const response = await request.get('/api/plans');
 	expect(response.status()).toBe(401);
 });
+
+test('an admin creates a new plan for the region and lands on it', async ({ page }) => {
+	await login(page, 'admin');
+	await page.goto('/regios/kennemerland');
+	await page.getByText('Nieuw plan').click();
+	await page.getByLabel('Titel van het plan').fill('Uitvoeringsagenda 2026-2029');
+	await page.getByLabel('Soort plan').selectOption('uitvoeringsagenda');
+	await page.getByLabel('Beginjaar').fill('2026');
+	await page.getByLabel('Eindjaar').fill('2029');
+	await page.getByRole('button', { name: 'Plan maken' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Uitvoeringsagenda 2026-2029');
+	await expect(page.getByText('Nieuw onderdeel toevoegen')).toBeVisible();
+	await expectAccessible(page);
+});
+
+test('a reader cannot create a plan, not even with a forged form post', async ({ page, baseURL }) => {
+	await login(page, 'viewer');
+	await page.goto('/regios/kennemerland');
+	await expect(page.getByText('Nieuw plan')).toHaveCount(0);
+	const response = await page.request.post('/regios/kennemerland?/createPlan', {
+		form: { title: 'Stiekem plan', kind: 'regiovisie', municipalityId: '', periodStart: '2026', periodEnd: '2027', themeWord: 'thema' },
+		headers: { Origin: baseURL!, Accept: 'application/json' }
+	});
+	expect((await response.json()).status).toBe(403);
+});
+
+test('the plan introduction opens as a live document, editable for the werkgroep', async ({ page }) => {
+	await login(page, 'editor');
+	const plan = await planBySlug(page, NOG_PLAN);
+	await page.goto(`/plannen/${plan.id}`);
+	await page.locator('summary', { hasText: 'Inleiding' }).click();
+	await page.getByRole('link', { name: 'Inleiding bewerken' }).click();
+	const field = page.getByRole('textbox', { name: plan.title });
+	await expect(field).toHaveAttribute('contenteditable', 'true');
+	await expect(field).toContainText('Uitvoeringsagenda');
+	await expectAccessible(page);
+});

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Status } from '../action-doc.ts';
 
 /**
  * In-process notifications of "this plan changed", so open plan pages,
@@ -9,8 +10,12 @@ import { EventEmitter } from 'node:events';
 export interface PlanChange {
 	planId: string;
 	/** what changed, for the client to decide what to reload */
-	kind: 'action' | 'theme' | 'plan' | 'structure' | 'adoption';
+	kind: 'action' | 'theme' | 'plan' | 'structure' | 'adoption' | 'thread';
+	/** for kind 'thread': what the thread is on (`<kind>:<id>`), so a page reloads only its own threads */
+	target?: string;
 	id?: string;
+	/** an action's new status, when a board moved it: open boards move the card without reloading first */
+	status?: Status;
 }
 
 const KEY = Symbol.for('kring.planEvents');
@@ -31,6 +36,22 @@ export function publishPlanChange(change: PlanChange): void {
 
 export function subscribePlan(planId: string, listener: (change: PlanChange) => void): () => void {
 	const event = `plan:${planId}`;
+	bus().on(event, listener);
+	return () => bus().off(event, listener);
+}
+
+/** Something in one user's inbox changed (a new notification, or one was read). Carries no content. */
+export interface UserChange {
+	userId: string;
+	kind: 'inbox';
+}
+
+export function publishUserChange(change: UserChange): void {
+	bus().emit(`user:${change.userId}`, change);
+}
+
+export function subscribeUser(userId: string, listener: (change: UserChange) => void): () => void {
+	const event = `user:${userId}`;
 	bus().on(event, listener);
 	return () => bus().off(event, listener);
 }

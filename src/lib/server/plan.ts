@@ -549,3 +549,77 @@ export async function setAdoption(
 		)
 		.execute();
 }
+
+export const PLAN_KINDS = ['uitvoeringsagenda', 'regiovisie', 'actieprogramma', 'uitvoeringsplan'] as const;
+export const THEME_WORDS: Record<string, string> = {
+	speerpunt: 'speerpunten',
+	vertrekpunt: 'vertrekpunten',
+	doelstelling: 'doelstellingen',
+	thema: "thema's"
+};
+
+/** SPEC's default action card: the fields of the Arnhem card (seed 000). */
+export const DEFAULT_CARD_TEMPLATE: FieldDef[] = [
+	{ key: 'current_state', label: 'Huidige stand van zaken' },
+	{ key: 'description', label: 'Omschrijving actie' },
+	{ key: 'intended_result', label: 'Beoogd resultaat' },
+	{ key: 'regional_cooperation', label: 'Regionale samenwerking' },
+	{ key: 'who', label: 'Wie gaat dit doen' },
+	{ key: 'cost_notes', label: 'Kosten en dekking' }
+];
+
+export async function createPlan(
+	db: Db,
+	input: {
+		regionId: string;
+		municipalityId: string | null;
+		kind: (typeof PLAN_KINDS)[number];
+		title: string;
+		periodStart: number;
+		periodEnd: number;
+		themeWord: string;
+	},
+	createDocument: (name: string, update: Uint8Array) => void
+): Promise<string> {
+	const id = newId();
+	const now = Date.now();
+	const slug = `${input.title
+		.toLowerCase()
+		.normalize('NFD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '')
+		.slice(0, 60)}-${id.slice(0, 6)}`;
+	const doc = new Y.Doc();
+	createDocument(docName({ kind: 'plan', id }), Y.encodeStateAsUpdate(doc));
+	doc.destroy();
+	await db
+		.insertInto('plans')
+		.values({
+			id,
+			slug,
+			region_id: input.regionId,
+			municipality_id: input.municipalityId,
+			scope: input.municipalityId ? 'municipality' : 'region',
+			kind: input.kind,
+			title: input.title,
+			subtitle: null,
+			period_start: input.periodStart,
+			period_end: input.periodEnd,
+			parent_plan_id: null,
+			levels: JSON.stringify({
+				chapter: 'hoofdstuk',
+				chapterPlural: 'hoofdstukken',
+				theme: input.themeWord,
+				themePlural: THEME_WORDS[input.themeWord] ?? input.themeWord
+			}),
+			theme_sections: JSON.stringify([{ key: 'approach', label: 'Zo doen we dat' }]),
+			card_template: JSON.stringify(DEFAULT_CARD_TEMPLATE),
+			archived_at: null,
+			created_at: now,
+			updated_at: now
+		})
+		.execute();
+	await db.insertInto('chapters').values({ id: newId(), plan_id: id, position: 1, title: '', archived_at: null }).execute();
+	return id;
+}

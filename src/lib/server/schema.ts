@@ -23,6 +23,10 @@ export interface Database {
 	local_adoptions: LocalAdoptionTable;
 	indicators: IndicatorTable;
 	indicator_values: IndicatorValueTable;
+	threads: ThreadTable;
+	comments: CommentTable;
+	comment_mentions: CommentMentionTable;
+	notifications: NotificationTable;
 }
 
 export interface UserTable {
@@ -214,4 +218,58 @@ export interface IndicatorValueTable {
 	value: number;
 	municipality_id: string | null;
 	subregion: string | null;
+}
+
+export type ThreadTargetKind = 'plan' | 'theme' | 'action';
+export type ThreadStatus = 'open' | 'resolved';
+export type NotificationKind = 'mention' | 'reply' | 'new_thread';
+
+export interface ThreadTable {
+	id: string;
+	plan_id: string;
+	target_kind: ThreadTargetKind;
+	target_id: string;
+	/** the theme of a theme or action target; null for the plan */
+	theme_id: string | null;
+	/** rich-text field of an anchored thread */
+	field: string | null;
+	/** base64 of Y.encodeRelativePosition */
+	anchor_start: string | null;
+	anchor_end: string | null;
+	/** the anchored passage as it read when the thread started */
+	quote: string | null;
+	author_id: string;
+	status: Generated<ThreadStatus>;
+	resolved_by: string | null;
+	resolved_at: number | null;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface CommentTable {
+	id: string;
+	thread_id: string;
+	author_id: string;
+	/** plain text with light Markdown; '' once deleted */
+	body: string;
+	created_at: number;
+	edited_at: number | null;
+	deleted_at: number | null;
+	deleted_by: string | null;
+}
+
+export interface CommentMentionTable {
+	comment_id: string;
+	user_id: string;
+}
+
+export interface NotificationTable {
+	id: string;
+	user_id: string;
+	kind: NotificationKind;
+	thread_id: string;
+	comment_id: string | null;
+	actor_id: string;
+	created_at: number;
+	read_at: number | null;
 }
