@@ -54,3 +54,21 @@ test('an unknown page shows a Dutch 404 page', async ({ page }) => {
 	await expect(page.getByRole('heading', { name: 'Pagina niet gevonden' })).toBeVisible();
 	await expectAccessible(page);
 });
+
+test('malformed login input gets a Dutch message and status 400, never a 500', async ({ request, baseURL }) => {
+	for (const form of [{}, { email: 'geen-adres', password: 'x' }, { email: `${'a'.repeat(300)}@kring.example`, password: 'x' }, { email: 'a@kring.example', password: '' }]) {
+		const response = await request.post('/login', { form, headers: { Origin: baseURL!, Accept: 'application/json' } });
+		const body = await response.json();
+		expect(body.status).toBe(400);
+		expect(JSON.stringify(body.data)).toMatch(/Vul|te lang|klopt niet/);
+	}
+});
+
+test('pages carry the security headers', async ({ request }) => {
+	const response = await request.get('/login');
+	const headers = response.headers();
+	expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+	expect(headers['content-security-policy']).toMatch(/script-src 'self' 'nonce-/);
+	expect(headers['x-content-type-options']).toBe('nosniff');
+	expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+});

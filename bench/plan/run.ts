@@ -58,7 +58,7 @@ await db.destroy();
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 if (!existsSync('build/handler.js')) throw new Error('run `npm run build` first');
-const server = spawn('node', ['--import', 'tsx', 'server/index.ts'], {
+const server = spawn('node', [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/index.ts'], {
 	env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, DATABASE_PATH: dbPath, LOG_LEVEL: 'error' },
 	stdio: ['ignore', 'ignore', 'inherit']
 });

@@ -25,7 +25,9 @@ export function parseInput<TSchema extends v.GenericSchema>(
 	const errors: FieldErrors = {};
 	for (const issue of result.issues) {
 		const key = v.getDotPath(issue) ?? '_';
-		errors[key] ??= issue.message;
+		// A missing field is reported by the object schema in valibot's own
+		// English; the user gets the form's Dutch message instead.
+		errors[key] ??= issue.type === 'object' ? fallbackMessage : issue.message;
 	}
 	const first = Object.values(errors)[0];
 	return { ok: false, errors, message: first ?? fallbackMessage };
