@@ -56,7 +56,8 @@ test('an unknown page shows a Dutch 404 page', async ({ page }) => {
 });
 
 test('malformed login input gets a Dutch message and status 400, never a 500', async ({ request, baseURL }) => {
-	for (const form of [{}, { email: 'geen-adres', password: 'x' }, { email: `${'a'.repeat(300)}@kring.example`, password: 'x' }, { email: 'a@kring.example', password: '' }]) {
+	const forms: Record<string, string>[] = [{}, { email: 'geen-adres', password: 'x' }, { email: `${'a'.repeat(300)}@kring.example`, password: 'x' }, { email: 'a@kring.example', password: '' }];
+	for (const form of forms) {
 		const response = await request.post('/login', { form, headers: { Origin: baseURL!, Accept: 'application/json' } });
 		const body = await response.json();
 		expect(body.status).toBe(400);
