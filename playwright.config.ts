@@ -56,7 +56,7 @@ export default defineConfig({
 			HOST: '127.0.0.1',
 			ORIGIN: baseURL,
 			DATABASE_PATH: databasePath,
-			LOGIN_THROTTLE_BASE_SECONDS: '1',
+			LOGIN_THROTTLE_BASE_SECONDS: '2',
 			LOG_LEVEL: 'warn'
 		}
 	}
