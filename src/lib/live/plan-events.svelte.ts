@@ -1,4 +1,5 @@
 import { invalidate } from '$app/navigation';
+import { listen } from './shared-events';
 
 /**
  * Keeps a page of a plan live: listens to the plan's Server-Sent Events and
@@ -7,23 +8,19 @@ import { invalidate } from '$app/navigation';
  */
 export class PlanEvents {
 	recentlyChanged = $state<ReadonlySet<string>>(new Set());
-	connected = $state(false);
-	#source: EventSource | null = null;
+	#stop: (() => void) | null = null;
 	#timers = new Map<string, ReturnType<typeof setTimeout>>();
 	#pending: ReturnType<typeof setTimeout> | null = null;
 
 	constructor(private planId: string) {}
 
 	start(): void {
-		if (typeof EventSource === 'undefined' || this.#source) return;
-		const source = new EventSource(`/api/plans/${this.planId}/events`);
-		this.#source = source;
-		source.onopen = () => (this.connected = true);
-		source.onerror = () => (this.connected = false);
-		source.onmessage = (event) => {
+		if (this.#stop) return;
+		// One stream per plan and tab, shared with thread panels and boards.
+		this.#stop = listen(`/api/plans/${this.planId}/events`, (data) => {
 			let change: { id?: string } = {};
 			try {
-				change = JSON.parse(event.data);
+				change = JSON.parse(data);
 			} catch {
 				return;
 			}
@@ -34,7 +31,7 @@ export class PlanEvents {
 				this.#pending = null;
 				void invalidate(`plan:${this.planId}`);
 			}, 80);
-		};
+		});
 	}
 
 	#mark(id: string): void {
@@ -53,8 +50,8 @@ export class PlanEvents {
 	}
 
 	stop(): void {
-		this.#source?.close();
-		this.#source = null;
+		this.#stop?.();
+		this.#stop = null;
 		for (const t of this.#timers.values()) clearTimeout(t);
 		if (this.#pending) clearTimeout(this.#pending);
 	}

@@ -7,6 +7,7 @@ import { publishPlanChange } from '$lib/server/events';
 import { formToObject, parseInput } from '$lib/server/forms';
 import { archiveAction, createAction, createTheme, getPlan, getPlanOutline, moveAction, moveActionToTheme } from '$lib/server/plan';
 import { getRuntime } from '$lib/server/runtime';
+import { countOpenThreads } from '$lib/server/thread';
 import { currentUser, notFound } from '$lib/route-helpers.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,7 +16,9 @@ export const load: PageServerLoad = async ({ params, locals, depends }) => {
 	const { roles } = await currentUser(locals);
 	const outline = await getPlanOutline(getRuntime().db, params.planId, roles);
 	if (!outline) notFound();
-	return { outline };
+	// open comment threads per theme and action (and the plan itself), keyed by id
+	const openThreads = Object.fromEntries(await countOpenThreads(getRuntime().db, params.planId));
+	return { outline, openThreads };
 };
 
 const Id = v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/));

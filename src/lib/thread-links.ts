@@ -1,0 +1,7 @@
+/** Where a thread is shown: on its action card, its theme page, or the plan's comments page. */
+export function threadHref(planId: string, target: { kind: 'plan' | 'theme' | 'action'; id: string }, threadId: string): string {
+	const anchor = `#discussie-${threadId}`;
+	if (target.kind === 'action') return `/plannen/${planId}/acties/${target.id}${anchor}`;
+	if (target.kind === 'theme') return `/plannen/${planId}/themas/${target.id}${anchor}`;
+	return `/plannen/${planId}/reacties${anchor}`;
+}

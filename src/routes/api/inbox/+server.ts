@@ -1,0 +1,34 @@
+import { json } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { m } from '$lib/paraglide/messages';
+import { publishUserChange } from '$lib/server/events';
+import { parseInput } from '$lib/server/forms';
+import { getRuntime } from '$lib/server/runtime';
+import { countUnread, listNotifications, markRead } from '$lib/server/thread';
+import { badInput, readJson } from '$lib/thread-api.server';
+import { currentUser } from '$lib/route-helpers.server';
+import type { RequestHandler } from './$types';
+
+/** GET: my notifications (newest first) and how many are unread. */
+export const GET: RequestHandler = async ({ locals }) => {
+	const { db } = getRuntime();
+	const { user, roles } = await currentUser(locals);
+	const actor = { id: user.id, roles };
+	return json({ unread: await countUnread(db, actor), notifications: await listNotifications(db, actor) });
+};
+
+const MarkRead = v.union([
+	v.object({ all: v.literal(true) }),
+	v.object({ ids: v.pipe(v.array(v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/))), v.maxLength(500)) })
+]);
+
+/** POST `{ ids: [...] }` or `{ all: true }`: marks my notifications read. */
+export const POST: RequestHandler = async ({ locals, request }) => {
+	const { db } = getRuntime();
+	const { user, roles } = await currentUser(locals);
+	const parsed = parseInput(MarkRead, await readJson(request), m.validation_bad_input());
+	if (!parsed.ok) return badInput(parsed.message);
+	await markRead(db, user.id, 'all' in parsed.data ? 'all' : parsed.data.ids);
+	publishUserChange({ userId: user.id, kind: 'inbox' });
+	return json({ unread: await countUnread(db, { id: user.id, roles }) });
+};
