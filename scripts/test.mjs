@@ -53,6 +53,7 @@ function freePort() {
 
 const only = process.argv[2];
 ensureChromium();
+if (!only || only === 'check') run('svelte-kit sync', 'npx', ['svelte-kit', 'sync']);
 if (!only || only === 'check') run('svelte-check', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']);
 if (!only || only === 'unit') run('vitest', 'npx', ['vitest', 'run']);
 if (!only || only === 'e2e') {
