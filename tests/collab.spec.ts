@@ -56,7 +56,7 @@ test('two editors type in the same field at once and see each other’s text and
 	await expect.poll(() => text(a), { timeout: 1000 }).toContain('[tekst van Sanne]');
 	await expect(a.locator('.collaboration-carets__label', { hasText: 'Sanne Bakker' })).toBeVisible({ timeout: 1000 });
 	await expect(b.locator('.collaboration-carets__label', { hasText: 'Ruben Mulder' })).toBeVisible({ timeout: 1000 });
-	await expect(a.getByText('Alle wijzigingen opgeslagen')).toBeVisible();
+	await expect(a.locator('.kring-connection', { hasText: 'Alle wijzigingen opgeslagen' })).toBeVisible();
 	await expectAccessible(a);
 	await a.context().close();
 	await b.context().close();
@@ -87,7 +87,7 @@ test('edits made without a connection survive a reload and merge on reconnect', 
 	await a.goto(url);
 	const field = a.getByRole('textbox', { name: 'Beoogd resultaat' });
 	await expect(field).toHaveAttribute('contenteditable', 'true');
-	await expect(a.getByText('Alle wijzigingen opgeslagen')).toBeVisible();
+	await expect(a.locator('.kring-connection', { hasText: 'Alle wijzigingen opgeslagen' })).toBeVisible();
 
 	// Cut the collaboration socket (the pages themselves still load): Kring is offline.
 	let offline = true;
@@ -96,7 +96,7 @@ test('edits made without a connection survive a reload and merge on reconnect', 
 		else ws.connectToServer();
 	});
 	await a.reload();
-	await expect(a.getByText('Offline — je wijzigingen worden bewaard')).toBeVisible({ timeout: 10_000 });
+	await expect(a.locator('.kring-connection', { hasText: 'Offline — je wijzigingen worden bewaard' })).toBeVisible({ timeout: 10_000 });
 	await field.click();
 	await a.keyboard.press('Control+End');
 	const marker = ` [offline ${Date.now()}]`;
@@ -112,7 +112,7 @@ test('edits made without a connection survive a reload and merge on reconnect', 
 
 	offline = false; // the client's next reconnect attempt reaches the server
 	await expect(other).toContainText(marker.trim(), { timeout: 15_000 });
-	await expect(a.getByText('Alle wijzigingen opgeslagen')).toBeVisible({ timeout: 15_000 });
+	await expect(a.locator('.kring-connection', { hasText: 'Alle wijzigingen opgeslagen' })).toBeVisible({ timeout: 15_000 });
 	await a.context().close();
 	await b.context().close();
 });
