@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
+import * as Y from 'yjs';
 import { openDatabase, type OpenedDatabase } from '../src/lib/server/db.ts';
 import { isEmpty, seedDemo } from '../src/lib/server/demo.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
@@ -81,7 +82,15 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		},
 		recheckUser: (userId) => collab.recheckUser(userId),
 		changeDocument: (name, fn) => collab.change(name, fn, 'server'),
-		createDocument
+		createDocument,
+		async readDocument(name) {
+			const d = await collab.readDocument(name);
+			try {
+				return Y.encodeStateAsUpdate(d);
+			} finally {
+				d.destroy();
+			}
+		}
 	};
 	setRuntime(runtime);
 

@@ -18,12 +18,14 @@ export class PlanEvents {
 		if (this.#stop) return;
 		// One stream per plan and tab, shared with thread panels and boards.
 		this.#stop = listen(`/api/plans/${this.planId}/events`, (data) => {
-			let change: { id?: string } = {};
+			let change: { id?: string; kind?: string } = {};
 			try {
 				change = JSON.parse(data);
 			} catch {
 				return;
 			}
+			// Votes in an evaluation session do not change the plan itself.
+			if (change.kind === 'review') return;
 			if (change.id) this.#mark(change.id);
 			// Coalesce bursts of changes into one reload.
 			if (this.#pending) return;

@@ -10,7 +10,7 @@ import type { Status } from '../action-doc.ts';
 export interface PlanChange {
 	planId: string;
 	/** what changed, for the client to decide what to reload */
-	kind: 'action' | 'theme' | 'plan' | 'structure' | 'adoption' | 'thread';
+	kind: 'action' | 'theme' | 'plan' | 'structure' | 'adoption' | 'thread' | 'review';
 	/** for kind 'thread': what the thread is on (`<kind>:<id>`), so a page reloads only its own threads */
 	target?: string;
 	id?: string;

@@ -20,6 +20,8 @@ export interface Runtime {
 	changeDocument(name: string, fn: (doc: import('yjs').Doc) => void): Promise<void>;
 	/** Stores the first state of a new document (nobody has it open yet). */
 	createDocument(name: string, update: Uint8Array): void;
+	/** The full Yjs state of a document as an update (loaded or from storage), e.g. to freeze a plan version. */
+	readDocument(name: string): Promise<Uint8Array>;
 }
 
 const KEY = Symbol.for('kring.runtime');

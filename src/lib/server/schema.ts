@@ -27,6 +27,11 @@ export interface Database {
 	comments: CommentTable;
 	comment_mentions: CommentMentionTable;
 	notifications: NotificationTable;
+	review_cycles: ReviewCycleTable;
+	reviews: ReviewTable;
+	review_votes: ReviewVoteTable;
+	review_decisions: ReviewDecisionTable;
+	plan_versions: PlanVersionTable;
 }
 
 export interface UserTable {
@@ -272,4 +277,73 @@ export interface NotificationTable {
 	actor_id: string;
 	created_at: number;
 	read_at: number | null;
+}
+
+export const VERDICTS = ['keep', 'strengthen', 'renew', 'drop'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+export type CycleStatus = 'draft' | 'open' | 'closed';
+
+export interface ReviewCycleTable {
+	id: string;
+	plan_id: string;
+	year: number;
+	title: string;
+	status: CycleStatus;
+	facilitator_id: string | null;
+	session_date: number | null;
+	prep_deadline: number | null;
+	current_action_id: string | null;
+	version_id: string | null;
+	created_by: string;
+	created_at: number;
+	opened_at: number | null;
+	closed_at: number | null;
+}
+
+export interface ReviewTable {
+	cycle_id: string;
+	action_id: string;
+	status: ActionStatus;
+	achieved: string;
+	progress_note: string;
+	bottlenecks: string;
+	proposed_verdict: Verdict;
+	reason: string;
+	author_id: string;
+	updated_at: number;
+}
+
+export interface ReviewVoteTable {
+	cycle_id: string;
+	action_id: string;
+	user_id: string;
+	verdict: Verdict;
+	opinion: string;
+	updated_at: number;
+}
+
+export interface ReviewDecisionTable {
+	cycle_id: string;
+	action_id: string;
+	verdict: Verdict | null;
+	/** 1: "besluit later", confirmed by the facilitator */
+	deferred: number;
+	decision_text: string;
+	/** 1: "versterken", the action's text needs an update */
+	flagged: number;
+	successor_action_id: string | null;
+	decided_by: string;
+	decided_at: number;
+}
+
+export interface PlanVersionTable {
+	id: string;
+	plan_id: string;
+	cycle_id: string | null;
+	label: string;
+	adopted_at: number;
+	/** JSON PlanSnapshot (src/lib/server/version.ts); never changed after insert */
+	snapshot: string;
+	created_by: string;
+	created_at: number;
 }

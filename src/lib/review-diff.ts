@@ -1,0 +1,190 @@
+/**
+ * Comparing two states of a plan (a frozen version and the live plan, or two
+ * versions): per theme and action what was added, removed or changed, with a
+ * word-level diff per text field. Pure functions, shared by server and pages.
+ */
+
+export interface SnapshotAction {
+	id: string;
+	title: string;
+	status: string;
+	level: 'regional' | 'local';
+	planningStart: string | null;
+	planningEnd: string | null;
+	costAmount: number | null;
+	lead: string | null;
+	progress: number;
+	predecessorId: string | null;
+	documentName: string;
+	/** plain text per rich-text field key of the plan's card template */
+	fields: Record<string, string>;
+	/** base64 Yjs state of the action's document; absent in live comparisons */
+	state?: string;
+}
+
+export interface SnapshotTheme {
+	id: string;
+	chapterId: string | null;
+	number: string | null;
+	title: string;
+	documentName: string;
+	sections: Record<string, string>;
+	state?: string;
+	actions: SnapshotAction[];
+}
+
+export interface PlanSnapshot {
+	format: 1;
+	takenAt: number;
+	plan: {
+		id: string;
+		title: string;
+		subtitle: string | null;
+		kind: string;
+		periodStart: number;
+		periodEnd: number;
+		introText: string;
+		documentName: string;
+		state?: string;
+	};
+	cardTemplate: { key: string; label: string }[];
+	themeSections: { key: string; label: string }[];
+	chapters: { id: string; title: string }[];
+	themes: SnapshotTheme[];
+}
+
+export type DiffPart = { kind: 'same' | 'added' | 'removed'; text: string };
+
+/** Longest-common-subsequence diff over words (whitespace kept with the word before it). */
+export function wordDiff(before: string, after: string): DiffPart[] {
+	if (before === after) return before ? [{ kind: 'same', text: before }] : [];
+	const a = tokens(before);
+	const b = tokens(after);
+	// Guard against pathological sizes: fall back to "all removed, all added".
+	if (a.length * b.length > 4_000_000) {
+		return [
+			...(before ? [{ kind: 'removed' as const, text: before }] : []),
+			...(after ? [{ kind: 'added' as const, text: after }] : [])
+		];
+	}
+	const n = a.length;
+	const m = b.length;
+	const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+	for (let i = n - 1; i >= 0; i--) {
+		for (let j = m - 1; j >= 0; j--) {
+			lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+		}
+	}
+	const parts: DiffPart[] = [];
+	const push = (kind: DiffPart['kind'], text: string) => {
+		const last = parts[parts.length - 1];
+		if (last && last.kind === kind) last.text += text;
+		else parts.push({ kind, text });
+	};
+	let i = 0;
+	let j = 0;
+	while (i < n && j < m) {
+		if (a[i] === b[j]) {
+			push('same', a[i]);
+			i++;
+			j++;
+		} else if (lcs[i + 1][j] >= lcs[i][j + 1]) push('removed', a[i++]);
+		else push('added', b[j++]);
+	}
+	while (i < n) push('removed', a[i++]);
+	while (j < m) push('added', b[j++]);
+	return parts;
+}
+
+function tokens(text: string): string[] {
+	return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+export type Change = 'added' | 'removed' | 'changed' | 'same';
+
+export interface FieldDiff {
+	key: string;
+	label: string;
+	parts: DiffPart[];
+}
+
+export interface ActionDiff {
+	id: string;
+	title: string;
+	change: Change;
+	title_before?: string;
+	status?: { before: string; after: string };
+	planning?: { before: string; after: string };
+	fields: FieldDiff[];
+}
+
+export interface ThemeDiff {
+	id: string;
+	title: string;
+	change: Change;
+	title_before?: string;
+	sections: FieldDiff[];
+	actions: ActionDiff[];
+}
+
+export interface PlanDiff {
+	themes: ThemeDiff[];
+	counts: { added: number; removed: number; changed: number };
+}
+
+function planning(a: SnapshotAction): string {
+	return `${a.planningStart ?? ''} – ${a.planningEnd ?? ''}`;
+}
+
+function fieldDiffs(defs: { key: string; label: string }[], before: Record<string, string>, after: Record<string, string>): FieldDiff[] {
+	const out: FieldDiff[] = [];
+	for (const def of defs) {
+		const a = before[def.key] ?? '';
+		const b = after[def.key] ?? '';
+		if (a !== b) out.push({ key: def.key, label: def.label, parts: wordDiff(a, b) });
+	}
+	return out;
+}
+
+function diffAction(defs: { key: string; label: string }[], before: SnapshotAction | undefined, after: SnapshotAction | undefined): ActionDiff {
+	if (!before && after) return { id: after.id, title: after.title, change: 'added', fields: [] };
+	if (before && !after) return { id: before.id, title: before.title, change: 'removed', fields: [] };
+	const a = before!;
+	const b = after!;
+	const diff: ActionDiff = { id: b.id, title: b.title, change: 'same', fields: fieldDiffs(defs, a.fields, b.fields) };
+	if (a.title !== b.title) diff.title_before = a.title;
+	if (a.status !== b.status) diff.status = { before: a.status, after: b.status };
+	if (planning(a) !== planning(b)) diff.planning = { before: planning(a), after: planning(b) };
+	if (diff.title_before !== undefined || diff.status || diff.planning || diff.fields.length) diff.change = 'changed';
+	return diff;
+}
+
+/** What changed from `before` to `after`, per theme (in `after`'s order, removed ones last) and action. */
+export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
+	const counts = { added: 0, removed: 0, changed: 0 };
+	const beforeThemes = new Map(before.themes.map((t) => [t.id, t]));
+	const afterIds = new Set(after.themes.map((t) => t.id));
+	const themes: ThemeDiff[] = [];
+	const order = [...after.themes, ...before.themes.filter((t) => !afterIds.has(t.id))];
+	// An action may move between themes: match actions across the whole plan.
+	const beforeActions = new Map(before.themes.flatMap((t) => t.actions.map((a) => [a.id, a] as const)));
+	const afterActions = new Map(after.themes.flatMap((t) => t.actions.map((a) => [a.id, a] as const)));
+	for (const theme of order) {
+		const a = beforeThemes.get(theme.id);
+		const b = afterIds.has(theme.id) ? theme : undefined;
+		const actions: ActionDiff[] = [];
+		for (const action of b?.actions ?? []) actions.push(diffAction(after.cardTemplate, beforeActions.get(action.id), action));
+		for (const action of a?.actions ?? []) {
+			if (!afterActions.has(action.id)) actions.push(diffAction(before.cardTemplate, action, undefined));
+		}
+		let change: Change = !a ? 'added' : !b ? 'removed' : 'same';
+		const sections = a && b ? fieldDiffs(after.themeSections, a.sections, b.sections) : [];
+		const diff: ThemeDiff = { id: theme.id, title: theme.title, change, sections, actions };
+		if (a && b && a.title !== b.title) diff.title_before = a.title;
+		if (change === 'same' && (diff.title_before !== undefined || sections.length || actions.some((x) => x.change !== 'same'))) change = 'changed';
+		diff.change = change;
+		themes.push(diff);
+		for (const x of actions) if (x.change !== 'same') counts[x.change]++;
+	}
+	return { themes, counts };
+}

@@ -1,0 +1,85 @@
+import { fail } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { STATUSES } from '$lib/action-doc';
+import { m } from '$lib/paraglide/messages';
+import { dateInputToMs } from '$lib/review-labels';
+import { findCycleContext, loadCycleContext, ruleMessage } from '$lib/review-context.server';
+import { canEditTheme } from '$lib/server/access';
+import { publishPlanChange } from '$lib/server/events';
+import { formToObject, parseInput } from '$lib/server/forms';
+import { closeCycle, cycleActions, listDecisions, listReviews, openCheck, saveReview, VERDICTS } from '$lib/server/review';
+import { getRuntime } from '$lib/server/runtime';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ params, locals, depends }) => {
+	depends(`review:${params.cycleId}`);
+	const { db } = getRuntime();
+	const { cycle, plan, roles, access } = await loadCycleContext(locals, params.cycleId);
+	const [actions, reviews, decisions] = await Promise.all([cycleActions(db, cycle), listReviews(db, cycle.id), listDecisions(db, cycle.id)]);
+	const reviewBy = new Map(reviews.map((r) => [r.actionId, r]));
+	const rows = actions.map((a) => ({ ...a, review: reviewBy.get(a.id) ?? null, canReview: cycle.status === 'open' && canEditTheme(roles, plan, a.themeId) }));
+	return {
+		cycle,
+		plan: { id: plan.id, title: plan.title },
+		access,
+		actions: rows,
+		undecided: actions.length - decisions.filter((d) => d.verdict !== null || d.deferred).length,
+		defaultLabel: `${plan.title}, vastgesteld ${new Date().getFullYear()}`
+	};
+};
+
+const Text = v.pipe(v.optional(v.string(), ''), v.trim(), v.maxLength(4000, m.review_error_text()));
+const ReviewInput = v.object({
+	actionId: v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/)),
+	status: v.picklist(STATUSES, m.validation_bad_input()),
+	achieved: Text,
+	progressNote: Text,
+	bottlenecks: Text,
+	proposedVerdict: v.picklist(VERDICTS, m.review_error_verdict()),
+	reason: Text
+});
+const CloseInput = v.object({
+	label: v.pipe(v.string(), v.trim(), v.minLength(1, m.review_error_title()), v.maxLength(200, m.review_error_title())),
+	adoptedAt: v.pipe(v.string(), v.check((s) => dateInputToMs(s) !== null, m.review_error_date()), v.transform((s) => dateInputToMs(s)!)),
+	confirmDeferred: v.optional(v.string(), '')
+});
+
+export const actions: Actions = {
+	review: async ({ request, params, locals }) => {
+		const { db, logger } = getRuntime();
+		const ctx = await findCycleContext(locals, params.cycleId);
+		if (!ctx) return fail(404, { message: m.validation_bad_input() });
+		const parsed = parseInput(ReviewInput, formToObject(await request.formData()), m.validation_bad_input());
+		if (!parsed.ok) return fail(400, { message: parsed.message, actionId: null });
+		const open = openCheck(ctx.cycle.status);
+		if (!open.ok) return fail(400, { message: ruleMessage(open.error), actionId: parsed.data.actionId });
+		const action = (await cycleActions(db, ctx.cycle)).find((a) => a.id === parsed.data.actionId);
+		if (!action) return fail(404, { message: m.review_error_action(), actionId: null });
+		if (!canEditTheme(ctx.roles, ctx.plan, action.themeId)) {
+			logger.warn({ event: 'review_refused', user: ctx.user.id, action: action.id }, 'review refused');
+			return fail(403, { message: m.error_no_edit_right(), actionId: action.id });
+		}
+		await saveReview(db, { ...parsed.data, cycleId: ctx.cycle.id, authorId: ctx.user.id });
+		logger.info({ event: 'review_saved', user: ctx.user.id, cycle: ctx.cycle.id, action: action.id }, 'review saved');
+		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
+		return { saved: action.id, actionId: action.id, message: m.review_saved() };
+	},
+	close: async ({ request, params, locals }) => {
+		const runtime = getRuntime();
+		const ctx = await findCycleContext(locals, params.cycleId);
+		if (!ctx) return fail(404, { message: m.validation_bad_input() });
+		if (!ctx.access.admin) return fail(403, { message: m.review_error_admin() });
+		const parsed = parseInput(CloseInput, formToObject(await request.formData()), m.validation_bad_input());
+		if (!parsed.ok) return fail(400, { message: parsed.message });
+		const result = await closeCycle(
+			runtime.db,
+			{ readDocument: runtime.readDocument, createDocument: runtime.createDocument },
+			{ cycleId: ctx.cycle.id, userId: ctx.user.id, confirmDeferred: parsed.data.confirmDeferred === 'on', label: parsed.data.label, adoptedAt: parsed.data.adoptedAt }
+		);
+		if (!result.ok) return fail(400, { message: ruleMessage(result.error, result.missing) });
+		runtime.logger.info({ event: 'review_cycle_closed', user: ctx.user.id, cycle: ctx.cycle.id, version: result.versionId }, 'review cycle closed');
+		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
+		publishPlanChange({ planId: ctx.plan.id, kind: 'structure' });
+		return { closed: result.versionId, message: m.review_closed_ok() };
+	}
+};
