@@ -53,7 +53,8 @@ function freePort() {
 
 const only = process.argv[2];
 ensureChromium();
-if (!only || only === 'check') run('svelte-kit sync', 'npx', ['svelte-kit', 'sync']);
+// Generated code first (the message catalogue and SvelteKit's types), as `npm install` does.
+if (!only || only === 'check') run('generate', 'npm', ['run', 'prepare', '--silent']);
 if (!only || only === 'check') run('svelte-check', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']);
 if (!only || only === 'unit') run('vitest', 'npx', ['vitest', 'run']);
 if (!only || only === 'e2e') {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../../../server/app.ts';
 import { seedDemo } from './demo.ts';
 import {
+	getActionHistory,
 	castVote,
 	closeCheck,
 	closeCycle,
@@ -140,5 +141,12 @@ describe('closing a cycle on the Kennemerland plan', () => {
 		expect(others.every((d) => d.deferred && d.verdict === null)).toBe(true);
 		const strengthenedRow = await t.db.selectFrom('actions').select('archived_at').where('id', '=', strengthened.id).executeTakeFirstOrThrow();
 		expect(strengthenedRow.archived_at).toBeNull();
+
+		// The renewed action carries its predecessor's year in its history.
+		const history = await getActionHistory(t.db, successor.id);
+		expect(history).toHaveLength(1);
+		expect(history[0]).toMatchObject({ actionId: renewed.id, year: 2025, verdict: 'renew', decisionText: 'Nieuwe opzet' });
+		const droppedHistory = await getActionHistory(t.db, dropped.id);
+		expect(droppedHistory[0]).toMatchObject({ reviewStatus: 'at_risk', proposedVerdict: 'drop', verdict: 'drop' });
 	});
 });

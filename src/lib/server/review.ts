@@ -450,3 +450,89 @@ export function cycleAccess(
 	const admin = roles.regionRoles.get(plan.regionId) === 'admin';
 	return { read: canReadRegion(roles, plan.regionId), admin, facilitate: admin || cycle.facilitatorId === userId };
 }
+
+export interface ActionHistoryEntry {
+	cycleId: string;
+	year: number;
+	cycleTitle: string;
+	actionId: string;
+	actionTitle: string;
+	/** the review filled in before the session, if any */
+	reviewStatus: string | null;
+	proposedVerdict: string | null;
+	/** the decision of the session, if any */
+	verdict: string | null;
+	deferred: boolean;
+	decisionText: string;
+}
+
+/**
+ * The action's years: its reviews and decisions, and those of the actions it
+ * renewed (followed back through predecessor_id), newest first.
+ */
+export async function getActionHistory(db: Db, actionId: string): Promise<ActionHistoryEntry[]> {
+	const chain: { id: string; title: string }[] = [];
+	let next: string | null = actionId;
+	const seen = new Set<string>();
+	while (next && !seen.has(next) && chain.length < 50) {
+		seen.add(next);
+		const row: { id: string; title: string; predecessor_id: string | null } | undefined = await db
+			.selectFrom('actions')
+			.select(['id', 'title', 'predecessor_id'])
+			.where('id', '=', next)
+			.executeTakeFirst();
+		if (!row) break;
+		chain.push({ id: row.id, title: row.title });
+		next = row.predecessor_id;
+	}
+	if (chain.length === 0) return [];
+	const ids = chain.map((c) => c.id);
+	const titles = new Map(chain.map((c) => [c.id, c.title]));
+	const [reviews, decisions] = await Promise.all([
+		db
+			.selectFrom('reviews as r')
+			.innerJoin('review_cycles as c', 'c.id', 'r.cycle_id')
+			.select(['r.cycle_id', 'r.action_id', 'r.status', 'r.proposed_verdict', 'c.year', 'c.title'])
+			.where('r.action_id', 'in', ids)
+			.execute(),
+		db
+			.selectFrom('review_decisions as d')
+			.innerJoin('review_cycles as c', 'c.id', 'd.cycle_id')
+			.select(['d.cycle_id', 'd.action_id', 'd.verdict', 'd.deferred', 'd.decision_text', 'c.year', 'c.title'])
+			.where('d.action_id', 'in', ids)
+			.execute()
+	]);
+	const entries = new Map<string, ActionHistoryEntry>();
+	const entry = (cycleId: string, action: string, year: number, title: string) => {
+		const key = `${cycleId}:${action}`;
+		let e = entries.get(key);
+		if (!e) {
+			e = {
+				cycleId,
+				year,
+				cycleTitle: title,
+				actionId: action,
+				actionTitle: titles.get(action) ?? '',
+				reviewStatus: null,
+				proposedVerdict: null,
+				verdict: null,
+				deferred: false,
+				decisionText: ''
+			};
+			entries.set(key, e);
+		}
+		return e;
+	};
+	for (const r of reviews) {
+		const e = entry(r.cycle_id, r.action_id, r.year, r.title);
+		e.reviewStatus = r.status;
+		e.proposedVerdict = r.proposed_verdict;
+	}
+	for (const d of decisions) {
+		const e = entry(d.cycle_id, d.action_id, d.year, d.title);
+		e.verdict = d.verdict;
+		e.deferred = d.deferred === 1;
+		e.decisionText = d.decision_text;
+	}
+	return [...entries.values()].sort((a, b) => b.year - a.year);
+}

@@ -1,4 +1,5 @@
 import { getActionContext } from '$lib/server/plan';
+import { getActionHistory } from '$lib/server/review';
 import { getRuntime } from '$lib/server/runtime';
 import { currentUser, notFound } from '$lib/route-helpers.server';
 import type { PageServerLoad } from './$types';
@@ -14,7 +15,9 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		.where('region_id', '=', context.plan.regionId)
 		.orderBy('name')
 		.execute();
+	const history = await getActionHistory(db, context.action.id);
 	return {
+		history,
 		action: context.action,
 		theme: context.theme,
 		plan: {
