@@ -5,6 +5,7 @@ import { META, PLAN_INTRO } from '../action-doc.ts';
 import { docName } from '../doc-name.ts';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
+import { newActionRow } from './plan.ts';
 import { projectAction, projectPlan, projectTheme } from './projection.ts';
 import { writeBlocks, type Block } from './rich-text.ts';
 import { createUser } from './user.ts';
@@ -203,26 +204,7 @@ export async function seedPlans(db: Db, demoDir: string, writeDocument: WriteDoc
 					const fundingSourceId = action.fundingSource ? (funding.get(action.fundingSource) ?? null) : null;
 					await db
 						.insertInto('actions')
-						.values({
-							id: actionId,
-							plan_id: planId,
-							theme_id: themeId,
-							position: actionIndex + 1,
-							level: action.level,
-							title: action.title,
-							status: 'not_started',
-							planning_start: null,
-							planning_end: null,
-							cost_amount: null,
-							funding_source_id: null,
-							funding_note: null,
-							lead: null,
-							predecessor_id: null,
-							archived_at: null,
-							archive_reason: null,
-							created_at: now,
-							updated_at: now
-						})
+						.values(newActionRow({ id: actionId, planId, themeId, position: actionIndex + 1, level: action.level, title: action.title }, now))
 						.execute();
 					const card = encode((doc) => {
 						const meta = doc.getMap(META);

@@ -4,7 +4,8 @@ import { docName } from '../doc-name.ts';
 import { canEditAdoption, canEditPlan, canEditTheme, canReadRegion, type UserRoles } from './access.ts';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
-import type { ActionLevel, PlanScope } from './schema.ts';
+import type { Insertable } from 'kysely';
+import type { ActionLevel, ActionTable, PlanScope } from './schema.ts';
 
 export interface LevelNames {
 	chapter: string;
@@ -36,13 +37,13 @@ export interface PlanSummary {
 	documentName: string;
 }
 
-/** Plans in every region the user can read, regional plans first. */
-export async function listPlans(db: Db, roles: UserRoles): Promise<PlanSummary[]> {
-	const rows = await db
+/** Plans with the names of their region and gemeente: the columns every plan list and page shows. */
+function planQuery(db: Db) {
+	return db
 		.selectFrom('plans')
 		.innerJoin('regions', 'regions.id', 'plans.region_id')
 		.leftJoin('municipalities', 'municipalities.id', 'plans.municipality_id')
-		.select((eb) => [
+		.select([
 			'plans.id',
 			'plans.slug',
 			'plans.title',
@@ -56,6 +57,13 @@ export async function listPlans(db: Db, roles: UserRoles): Promise<PlanSummary[]
 			'municipalities.name as municipalityName',
 			'plans.period_start as periodStart',
 			'plans.period_end as periodEnd',
+		]);
+}
+
+/** Plans in every region the user can read, regional plans first. */
+export async function listPlans(db: Db, roles: UserRoles): Promise<PlanSummary[]> {
+	const rows = await planQuery(db)
+		.select((eb) => [
 			eb
 				.selectFrom('actions')
 				.select((e) => e.fn.countAll<number>().as('n'))
@@ -95,24 +103,8 @@ export interface PlanRow {
 }
 
 export async function getPlan(db: Db, planId: string): Promise<PlanRow | null> {
-	const row = await db
-		.selectFrom('plans')
-		.innerJoin('regions', 'regions.id', 'plans.region_id')
-		.leftJoin('municipalities', 'municipalities.id', 'plans.municipality_id')
+	const row = await planQuery(db)
 		.select([
-			'plans.id',
-			'plans.slug',
-			'plans.title',
-			'plans.subtitle',
-			'plans.kind',
-			'plans.scope',
-			'plans.region_id as regionId',
-			'regions.name as regionName',
-			'regions.slug as regionSlug',
-			'plans.municipality_id as municipalityId',
-			'municipalities.name as municipalityName',
-			'plans.period_start as periodStart',
-			'plans.period_end as periodEnd',
 			'plans.levels',
 			'plans.theme_sections',
 			'plans.card_template',
@@ -351,6 +343,36 @@ export function newActionDocument(title: string): Uint8Array {
 	return update;
 }
 
+/**
+ * A new action's row: structure only. Its title, status and other fields are
+ * projected from its document after the first change.
+ */
+export function newActionRow(
+	input: { id: string; planId: string; themeId: string; position: number; level: ActionLevel; title: string },
+	now = Date.now()
+): Insertable<ActionTable> {
+	return {
+		id: input.id,
+		plan_id: input.planId,
+		theme_id: input.themeId,
+		position: input.position,
+		level: input.level,
+		title: input.title,
+		status: 'not_started',
+		planning_start: null,
+		planning_end: null,
+		cost_amount: null,
+		funding_source_id: null,
+		funding_note: null,
+		lead: null,
+		predecessor_id: null,
+		archived_at: null,
+		archive_reason: null,
+		created_at: now,
+		updated_at: now
+	};
+}
+
 export async function createAction(
 	db: Db,
 	input: { planId: string; themeId: string; level: ActionLevel; title: string },
@@ -366,26 +388,7 @@ export async function createAction(
 	createDocument(docName({ kind: 'action', id }), newActionDocument(input.title));
 	await db
 		.insertInto('actions')
-		.values({
-			id,
-			plan_id: input.planId,
-			theme_id: input.themeId,
-			position: Number(last?.max ?? 0) + 1,
-			level: input.level,
-			title: input.title,
-			status: 'not_started',
-			planning_start: null,
-			planning_end: null,
-			cost_amount: null,
-			funding_source_id: null,
-			funding_note: null,
-			lead: null,
-			predecessor_id: null,
-			archived_at: null,
-			archive_reason: null,
-			created_at: now,
-			updated_at: now
-		})
+		.values(newActionRow({ id, planId: input.planId, themeId: input.themeId, position: Number(last?.max ?? 0) + 1, level: input.level, title: input.title }, now))
 		.execute();
 	const plan = await db.selectFrom('plans').select(['scope', 'region_id']).where('id', '=', input.planId).executeTakeFirstOrThrow();
 	if (plan.scope === 'region' && input.level === 'local') {
