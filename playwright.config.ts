@@ -55,7 +55,7 @@ export default defineConfig({
 		env: {
 			PORT: String(port),
 			HOST: '127.0.0.1',
-			ORIGIN: baseURL,
+			// No ORIGIN: the tests run Kring as the README starts it.
 			DATABASE_PATH: databasePath,
 			LOGIN_THROTTLE_BASE_SECONDS: '2',
 			LOG_LEVEL: 'warn'

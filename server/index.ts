@@ -15,6 +15,11 @@ if (!existsSync(handlerPath)) {
 	process.exit(1);
 }
 
+// Without ORIGIN, the app's origin is derived from each request. adapter-node
+// assumes https unless told the protocol, so this plain-HTTP server says so
+// (a TLS proxy in front sets X-Forwarded-Proto itself, or ORIGIN is set).
+if (!config.origin) process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
+
 const kring = await startKring(config);
 const { logger } = kring;
 const { handler } = (await import(handlerPath)) as {
@@ -22,6 +27,7 @@ const { handler } = (await import(handlerPath)) as {
 };
 
 const server = createServer((req, res) => {
+	if (!config.origin && !req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'http';
 	handler(req, res, () => {
 		res.statusCode = 404;
 		res.end();
