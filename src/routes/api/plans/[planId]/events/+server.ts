@@ -2,6 +2,7 @@ import { getPlan } from '$lib/server/plan';
 import { canReadRegion } from '$lib/server/access';
 import { subscribePlan } from '$lib/server/events';
 import { getRuntime } from '$lib/server/runtime';
+import { eventStream } from '$lib/server/sse';
 import { currentUser, notFound } from '$lib/route-helpers.server';
 import type { RequestHandler } from './$types';
 
@@ -13,38 +14,9 @@ export const GET: RequestHandler = async ({ locals, params, request }) => {
 	const { roles } = await currentUser(locals);
 	const plan = await getPlan(getRuntime().db, params.planId);
 	if (!plan || !canReadRegion(roles, plan.regionId)) notFound();
-	const encoder = new TextEncoder();
-	let cleanup = () => {};
-	const stream = new ReadableStream<Uint8Array>({
-		start(controller) {
-			const send = (text: string) => {
-				try {
-					controller.enqueue(encoder.encode(text));
-				} catch {
-					cleanup();
-				}
-			};
-			send('retry: 2000\n\n');
-			const unsubscribe = subscribePlan(plan.id, (change) => send(`data: ${JSON.stringify(change)}\n\n`));
-			const heartbeat = setInterval(() => send(': \n\n'), 25_000);
-			cleanup = () => {
-				unsubscribe();
-				clearInterval(heartbeat);
-			};
-			request.signal.addEventListener('abort', () => {
-				cleanup();
-				try {
-					controller.close();
-				} catch {
-					/* already closed */
-				}
-			});
-		},
-		cancel() {
-			cleanup();
-		}
-	});
-	return new Response(stream, {
-		headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' }
+	return eventStream({
+		signal: request.signal,
+		retryMs: 2000,
+		start: (send) => subscribePlan(plan.id, send)
 	});
 };
