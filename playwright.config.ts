@@ -15,8 +15,10 @@ const baseURL = `http://localhost:${port}`;
 export default defineConfig({
 	testDir: 'tests',
 	projects: [
-		{ name: 'main', testMatch: '**/*.spec.ts', testIgnore: '**/security.spec.ts' },
-		// Locks and password changes of demo accounts: only after everything else.
+		{ name: 'main', testMatch: '**/*.spec.ts', testIgnore: ['**/security.spec.ts', '**/reviews.spec.ts'] },
+		// Opening an evaluation sends reminders to the werkgroep's inbox, whose unread count the thread test counts.
+		{ name: 'reviews', testMatch: '**/reviews.spec.ts', dependencies: ['main'] },
+		// Locks and password changes of demo accounts (not those the evaluation uses): only after the main tests.
 		{ name: 'security', testMatch: '**/security.spec.ts', dependencies: ['main'] }
 	],
 	fullyParallel: false,

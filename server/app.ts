@@ -4,8 +4,9 @@ import * as Y from 'yjs';
 import { openDatabase, type OpenedDatabase } from '../src/lib/server/db.ts';
 import { isEmpty, seedDemo } from '../src/lib/server/demo.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
-import { publishPlanChange } from '../src/lib/server/events.ts';
+import { publishInboxChanges, publishPlanChange } from '../src/lib/server/events.ts';
 import { projectDocument } from '../src/lib/server/projection.ts';
+import { sendDeadlineReminders } from '../src/lib/server/reminder.ts';
 import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
 import { createCollabServer } from './collab/index.ts';
 import { writeInitialState } from './collab/store.ts';
@@ -13,6 +14,7 @@ import type { Config } from './config.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 export const DEMO_DIR = fileURLToPath(new URL('./demo', import.meta.url));
+const REMINDER_SWEEP_MS = 15 * 60_000;
 
 export interface Kring {
 	runtime: Runtime;
@@ -94,6 +96,21 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 	};
 	setRuntime(runtime);
 
+	// Reminders before an evaluation's preparation deadline: at start and every REMINDER_SWEEP_MS.
+	const sweepReminders = async () => {
+		try {
+			for (const sent of await sendDeadlineReminders(db)) {
+				publishInboxChanges(sent.userIds);
+				logger.info({ event: 'review_deadline_reminders', cycle: sent.cycleId, recipients: sent.userIds.length }, 'deadline reminders sent');
+			}
+		} catch (err) {
+			logger.error({ err }, 'deadline reminder sweep failed');
+		}
+	};
+	void sweepReminders();
+	const reminderTimer = setInterval(() => void sweepReminders(), REMINDER_SWEEP_MS);
+	reminderTimer.unref();
+
 	return {
 		runtime,
 		database,
@@ -102,6 +119,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			collab.handleUpgrade(req, socket, head);
 		},
 		async close() {
+			clearInterval(reminderTimer);
 			await collab.close();
 			await db.destroy();
 		}

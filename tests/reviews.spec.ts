@@ -23,6 +23,10 @@ async function userPage(browser: Browser, account: AccountName): Promise<Page> {
 	return page;
 }
 
+async function unread(page: Page): Promise<number> {
+	return Number(await page.locator('.kring-header__inbox').getAttribute('data-unread'));
+}
+
 async function fillReview(page: Page, action: { id: string; title: string }, verdict: string, achieved: string): Promise<void> {
 	const article = page.locator(`#actie-${action.id}`);
 	await article.getByText(`Evaluatie invullen: ${action.title}`).click();
@@ -39,6 +43,8 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	test.setTimeout(90_000);
 	const [admin, editor, viewer] = await Promise.all([userPage(browser, 'admin'), userPage(browser, 'editor'), userPage(browser, 'viewer')]);
 	const plan = await planBySlug(admin, KENNEMERLAND_PLAN);
+	await editor.goto(`/plannen/${plan.id}`);
+	const editorUnread = await unread(editor);
 
 	// The admin creates and opens a cycle.
 	const title = `Evaluatie e2e ${Date.now().toString(36)}`;
@@ -51,19 +57,39 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	await expect(admin.getByText('De evaluatie is geopend')).toBeVisible();
 	const cycleId = (await admin.getByRole('link', { name: title }).getAttribute('href'))!.split('/').pop()!;
 
+	// Kennemerland's themes have no ambassador: the werkgroep member is asked, and the inbox count rises without a reload.
+	await expect.poll(() => unread(editor)).toBe(editorUnread + 1);
+	await editor.goto('/inbox');
+	const reminder = editor.locator('.kring-inbox__item', { hasText: `opende de evaluatie ‘${title}’` });
+	await expect(reminder).toContainText(/Je moet nog (\d+) van je \1 acties evalueren/);
+	await expectAccessible(editor);
+
 	const cycle = (await (await admin.request.get(`/api/reviews/${cycleId}`)).json()) as CycleJson;
 	expect(cycle.status).toBe('open');
 	const spare = cycle.actions.filter((a) => !['done', 'in_progress'].includes(a.status));
 	const pool = spare.length >= 3 ? spare : cycle.actions;
 	const [kept, renewed, dropped] = pool.slice(-3);
 
-	// Two leads prepare reviews: the admin and the werkgroep member.
+	// Two leads prepare reviews: the admin and the werkgroep member, who follows the reminder to the actions asked of them.
 	await admin.goto(`/evaluaties/${cycleId}`);
 	await expect(admin.getByRole('heading', { name: /^Nog te evalueren/ })).toBeVisible();
 	await fillReview(admin, dropped, 'Verlaten', 'Niet van de grond gekomen');
-	await editor.goto(`/evaluaties/${cycleId}`);
+	await reminder.getByRole('link', { name: 'Naar mijn evaluaties' }).click();
+	await expect(editor.getByText('Je ziet alleen de acties waarvan de evaluatie aan jou gevraagd is.')).toBeVisible();
 	await fillReview(editor, renewed, 'Vernieuwen', 'Eerste stappen gezet');
 	await expectAccessible(editor);
+
+	// The to-do list shows who still has reviews to fill; the facilitator sends a reminder, which replaces the unread one.
+	const joris = admin.getByRole('row', { name: /^Joris van Dam/ });
+	await expect(joris.getByRole('cell').first()).toHaveText(String(cycle.actions.length - 2));
+	await editor.goto('/inbox');
+	await admin.getByRole('button', { name: 'Herinnering sturen' }).click();
+	await expect(admin.getByText('Herinnering verstuurd. Ontvangers: 1.')).toBeVisible();
+	await expect(editor.locator('.kring-inbox__item', { hasText: `Sanne Bakker herinnert je aan de evaluatie ‘${title}’` })).toContainText(
+		`Je moet nog ${cycle.actions.length - 2} van je ${cycle.actions.length} acties evalueren.`
+	);
+	await expect(editor.locator('.kring-inbox__item', { hasText: `opende de evaluatie ‘${title}’` })).toHaveCount(0);
+	expect(await unread(editor)).toBe(editorUnread + 1);
 
 	// The session: the facilitator (admin) shows the dropped action; two participants follow and vote.
 	const session = `/evaluaties/${cycleId}/sessie`;
@@ -168,7 +194,7 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	await expectAccessible(viewer);
 
 	// Someone outside the region gets 404 from the JSON API, as from the pages.
-	const stranger = await userPage(browser, 'ambassador');
+	const stranger = await userPage(browser, 'arnhem');
 	for (const url of [`/api/reviews/${cycleId}`, `/api/versions/${closed.versionId}`, `/api/plans/${plan.id}/reviews`, `/evaluaties/${cycleId}/sessie`]) {
 		expect((await stranger.request.get(url)).status(), url).toBe(404);
 	}

@@ -26,3 +26,10 @@ export function formatPlanning(start: string | null, end: string | null): string
 export function formatDate(ms: number): string {
 	return longDate.format(new Date(ms));
 }
+
+const dateTime = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' });
+
+/** 1 732 000 000 000 → '19 november 2024 om 08:06' */
+export function formatDateTime(ms: number): string {
+	return dateTime.format(new Date(ms));
+}

@@ -1,6 +1,6 @@
 import { loadUserRoles } from '$lib/server/access';
 import { getRuntime } from '$lib/server/runtime';
-import { countUnread } from '$lib/server/thread';
+import { countInboxUnread } from '$lib/server/inbox';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, depends }) => {
@@ -9,5 +9,5 @@ export const load: LayoutServerLoad = async ({ locals, depends }) => {
 	const user = locals.user;
 	if (!user) return { user, unread: 0 };
 	const { db } = getRuntime();
-	return { user, unread: await countUnread(db, { id: user.id, roles: await loadUserRoles(db, user.id) }) };
+	return { user, unread: await countInboxUnread(db, { id: user.id, roles: await loadUserRoles(db, user.id) }) };
 };

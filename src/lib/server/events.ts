@@ -55,3 +55,8 @@ export function subscribeUser(userId: string, listener: (change: UserChange) => 
 	bus().on(event, listener);
 	return () => bus().off(event, listener);
 }
+
+/** publishUserChange for each of these users' inboxes. */
+export function publishInboxChanges(userIds: readonly string[]): void {
+	for (const userId of userIds) publishUserChange({ userId, kind: 'inbox' });
+}

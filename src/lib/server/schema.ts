@@ -227,7 +227,10 @@ export interface IndicatorValueTable {
 
 export type ThreadTargetKind = 'plan' | 'theme' | 'action';
 export type ThreadStatus = 'open' | 'resolved';
-export type NotificationKind = 'mention' | 'reply' | 'new_thread';
+export type ThreadNotificationKind = 'mention' | 'reply' | 'new_thread';
+/** review_open: a cycle opened; review_reminder: sent by hand; review_deadline: the preparation deadline is near */
+export type ReviewNotificationKind = 'review_open' | 'review_reminder' | 'review_deadline';
+export type NotificationKind = ThreadNotificationKind | ReviewNotificationKind;
 
 export interface ThreadTable {
 	id: string;
@@ -272,7 +275,9 @@ export interface NotificationTable {
 	id: string;
 	user_id: string;
 	kind: NotificationKind;
-	thread_id: string;
+	/** exactly one of thread_id and cycle_id is set */
+	thread_id: string | null;
+	cycle_id: ColumnType<string | null, string | null | undefined, string | null>;
 	comment_id: string | null;
 	actor_id: string;
 	created_at: number;
@@ -298,6 +303,8 @@ export interface ReviewCycleTable {
 	created_at: number;
 	opened_at: number | null;
 	closed_at: number | null;
+	/** when the automatic reminder before prep_deadline went out */
+	deadline_reminded_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ReviewTable {

@@ -1,7 +1,7 @@
 import { canEditPlan, canEditTheme, canReadRegion, type PlanScopeInfo, type UserRoles } from './access.ts';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
-import type { NotificationKind, ThreadStatus, ThreadTargetKind } from './schema.ts';
+import type { ThreadNotificationKind as NotificationKind, ThreadStatus, ThreadTargetKind } from './schema.ts';
 
 /**
  * Comment threads (reacties) on a plan, a theme or an action, optionally
@@ -620,21 +620,28 @@ export interface NotificationView {
 	body: string;
 }
 
-async function inboxRows(db: Db, actor: Actor, options: { unreadOnly: boolean; limit: number }) {
+/**
+ * A reader's notifications with who caused them, newest first; the caller
+ * joins what they are about (a thread or a review cycle) and its plan.
+ */
+export function notificationsOf(db: Db, userId: string, options: { unreadOnly: boolean; limit: number }) {
 	let query = db
 		.selectFrom('notifications as n')
+		.innerJoin('users as u', 'u.id', 'n.actor_id')
+		.select(['n.id', 'n.kind', 'n.created_at', 'n.read_at', 'u.name as actor'])
+		.where('n.user_id', '=', userId);
+	if (options.unreadOnly) query = query.where('n.read_at', 'is', null);
+	return query.orderBy('n.created_at', 'desc').limit(options.limit);
+}
+
+async function inboxRows(db: Db, actor: Actor, options: { unreadOnly: boolean; limit: number }) {
+	const rows = await notificationsOf(db, actor.id, options)
 		.innerJoin('threads as th', 'th.id', 'n.thread_id')
 		.innerJoin('plans as p', 'p.id', 'th.plan_id')
-		.innerJoin('users as u', 'u.id', 'n.actor_id')
 		.leftJoin('comments as c', 'c.id', 'n.comment_id')
 		.leftJoin('themes as t', (j) => j.onRef('t.id', '=', 'th.target_id').on('th.target_kind', '=', 'theme'))
 		.leftJoin('actions as a', (j) => j.onRef('a.id', '=', 'th.target_id').on('th.target_kind', '=', 'action'))
 		.select([
-			'n.id',
-			'n.kind',
-			'n.created_at',
-			'n.read_at',
-			'u.name as actor',
 			'th.id as thread_id',
 			'th.target_kind',
 			'th.target_id',
@@ -646,10 +653,8 @@ async function inboxRows(db: Db, actor: Actor, options: { unreadOnly: boolean; l
 			'c.body',
 			'c.deleted_at'
 		])
-		.where('n.user_id', '=', actor.id)
-		.where('p.archived_at', 'is', null);
-	if (options.unreadOnly) query = query.where('n.read_at', 'is', null);
-	const rows = await query.orderBy('n.created_at', 'desc').limit(options.limit).execute();
+		.where('p.archived_at', 'is', null)
+		.execute();
 	// rights may have changed since: only what the user can still read
 	return rows.filter((r) => canReadRegion(actor.roles, r.region_id));
 }
@@ -657,7 +662,8 @@ async function inboxRows(db: Db, actor: Actor, options: { unreadOnly: boolean; l
 export async function listNotifications(db: Db, actor: Actor, limit = 100): Promise<NotificationView[]> {
 	return (await inboxRows(db, actor, { unreadOnly: false, limit })).map((r) => ({
 		id: r.id,
-		kind: r.kind,
+		// the inner join on threads keeps only thread notifications
+		kind: r.kind as NotificationKind,
 		createdAt: r.created_at,
 		read: r.read_at !== null,
 		actor: r.actor,

@@ -4,14 +4,14 @@ import { m } from '$lib/paraglide/messages';
 import { publishUserChange } from '$lib/server/events';
 import { formToObject, parseInput } from '$lib/server/forms';
 import { getRuntime } from '$lib/server/runtime';
-import { listNotifications, markRead } from '$lib/server/thread';
+import { listInbox, markRead } from '$lib/server/inbox';
 import { currentUser } from '$lib/route-helpers.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, depends }) => {
 	depends('kring:inbox');
 	const { user, roles } = await currentUser(locals);
-	return { notifications: await listNotifications(getRuntime().db, { id: user.id, roles }) };
+	return { notifications: await listInbox(getRuntime().db, { id: user.id, roles }) };
 };
 
 const One = v.object({ id: v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/)) });

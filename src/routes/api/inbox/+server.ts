@@ -4,7 +4,7 @@ import { m } from '$lib/paraglide/messages';
 import { publishUserChange } from '$lib/server/events';
 import { parseInput } from '$lib/server/forms';
 import { getRuntime } from '$lib/server/runtime';
-import { countUnread, listNotifications, markRead } from '$lib/server/thread';
+import { countInboxUnread, listInbox, markRead } from '$lib/server/inbox';
 import { badInput, readJson } from '$lib/thread-api.server';
 import { currentUser } from '$lib/route-helpers.server';
 import type { RequestHandler } from './$types';
@@ -14,7 +14,7 @@ export const GET: RequestHandler = async ({ locals }) => {
 	const { db } = getRuntime();
 	const { user, roles } = await currentUser(locals);
 	const actor = { id: user.id, roles };
-	return json({ unread: await countUnread(db, actor), notifications: await listNotifications(db, actor) });
+	return json({ unread: await countInboxUnread(db, actor), notifications: await listInbox(db, actor) });
 };
 
 const MarkRead = v.union([
@@ -30,5 +30,5 @@ export const POST: RequestHandler = async ({ locals, request }) => {
 	if (!parsed.ok) return badInput(parsed.message);
 	await markRead(db, user.id, 'all' in parsed.data ? 'all' : parsed.data.ids);
 	publishUserChange({ userId: user.id, kind: 'inbox' });
-	return json({ unread: await countUnread(db, { id: user.id, roles }) });
+	return json({ unread: await countInboxUnread(db, { id: user.id, roles }) });
 };

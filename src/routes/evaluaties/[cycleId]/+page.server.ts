@@ -5,24 +5,51 @@ import { m } from '$lib/paraglide/messages';
 import { dateInputToMs } from '$lib/review-labels';
 import { findCycleContext, loadCycleContext, ruleMessage } from '$lib/review-context.server';
 import { canEditTheme } from '$lib/server/access';
-import { publishPlanChange } from '$lib/server/events';
+import { publishInboxChanges, publishPlanChange } from '$lib/server/events';
 import { formToObject, parseInput } from '$lib/server/forms';
+import { remindReviewers, reviewAssignments, settleReminders } from '$lib/server/reminder';
 import { closeCycle, cycleActions, listDecisions, listReviews, openCheck, saveReview, VERDICTS } from '$lib/server/review';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals, depends }) => {
+export const load: PageServerLoad = async ({ params, locals, depends, url }) => {
 	depends(`review:${params.cycleId}`);
 	const { db } = getRuntime();
-	const { cycle, plan, roles, access } = await loadCycleContext(locals, params.cycleId);
-	const [actions, reviews, decisions] = await Promise.all([cycleActions(db, cycle), listReviews(db, cycle.id), listDecisions(db, cycle.id)]);
+	const { cycle, plan, roles, access, user } = await loadCycleContext(locals, params.cycleId);
+	const [actions, reviews, decisions, reviewers] = await Promise.all([
+		cycleActions(db, cycle),
+		listReviews(db, cycle.id),
+		listDecisions(db, cycle.id),
+		reviewAssignments(db, cycle)
+	]);
 	const reviewBy = new Map(reviews.map((r) => [r.actionId, r]));
-	const rows = actions.map((a) => ({ ...a, review: reviewBy.get(a.id) ?? null, canReview: cycle.status === 'open' && canEditTheme(roles, plan, a.themeId) }));
+	const askedOfMe = new Set(reviewers.find((r) => r.userId === user.id)?.actionIds ?? []);
+	const askedOf = (actionId: string) => reviewers.filter((r) => r.actionIds.includes(actionId)).map((r) => r.name);
+	const rows = actions.map((a) => ({
+		...a,
+		review: reviewBy.get(a.id) ?? null,
+		canReview: cycle.status === 'open' && canEditTheme(roles, plan, a.themeId),
+		askedOfMe: askedOfMe.has(a.id),
+		askedOf: askedOf(a.id)
+	}));
+	// ?mijn=1 (the inbox reminder's link): only the actions asked of me
+	const onlyMine = url.searchParams.get('mijn') === '1' && askedOfMe.size > 0;
 	return {
 		cycle,
 		plan: { id: plan.id, title: plan.title },
 		access,
-		actions: rows,
+		actions: onlyMine ? rows.filter((a) => a.askedOfMe) : rows,
+		userId: user.id,
+		onlyMine,
+		hasMine: askedOfMe.size > 0,
+		reviewers: reviewers.map((r) => ({ userId: r.userId, name: r.name, open: r.openActionIds.length, total: r.actionIds.length })),
+		lastReminder: (
+			await db
+				.selectFrom('notifications')
+				.select((eb) => eb.fn.max('created_at').as('at'))
+				.where('cycle_id', '=', cycle.id)
+				.executeTakeFirst()
+		)?.at ?? null,
 		undecided: actions.length - decisions.filter((d) => d.verdict !== null || d.deferred).length,
 		defaultLabel: `${plan.title}, vastgesteld ${new Date().getFullYear()}`
 	};
@@ -62,6 +89,8 @@ export const actions: Actions = {
 		await saveReview(db, { ...parsed.data, cycleId: ctx.cycle.id, authorId: ctx.user.id });
 		logger.info({ event: 'review_saved', user: ctx.user.id, cycle: ctx.cycle.id, action: action.id }, 'review saved');
 		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
+		// whoever has nothing left to fill now: their reminders count as read
+		publishInboxChanges(await settleReminders(db, ctx.cycle.id));
 		return { saved: action.id, actionId: action.id, message: m.review_saved() };
 	},
 	close: async ({ request, params, locals }) => {
@@ -80,6 +109,23 @@ export const actions: Actions = {
 		runtime.logger.info({ event: 'review_cycle_closed', user: ctx.user.id, cycle: ctx.cycle.id, version: result.versionId }, 'review cycle closed');
 		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
 		publishPlanChange({ planId: ctx.plan.id, kind: 'structure' });
+		publishInboxChanges(await settleReminders(runtime.db, ctx.cycle.id));
 		return { closed: result.versionId, message: m.review_closed_ok() };
+	},
+	remind: async ({ params, locals }) => {
+		const { db, logger } = getRuntime();
+		const ctx = await findCycleContext(locals, params.cycleId);
+		if (!ctx) return fail(404, { message: m.validation_bad_input() });
+		if (!ctx.access.facilitate) {
+			logger.warn({ event: 'review_remind_refused', user: ctx.user.id, cycle: ctx.cycle.id }, 'reminder refused');
+			return fail(403, { message: m.review_remind_refused() });
+		}
+		const open = openCheck(ctx.cycle.status);
+		if (!open.ok) return fail(400, { message: ruleMessage(open.error) });
+		const reminded = await remindReviewers(db, { cycleId: ctx.cycle.id, kind: 'review_reminder', actorId: ctx.user.id });
+		logger.info({ event: 'review_reminders_sent', user: ctx.user.id, cycle: ctx.cycle.id, recipients: reminded.length }, 'reminders sent');
+		publishInboxChanges(reminded);
+		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
+		return { reminded: reminded.length, message: reminded.length ? m.review_remind_sent({ count: reminded.length }) : m.review_remind_nobody() };
 	}
 };

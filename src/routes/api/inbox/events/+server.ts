@@ -2,12 +2,12 @@ import { loadUserRoles } from '$lib/server/access';
 import { subscribeUser } from '$lib/server/events';
 import { getRuntime } from '$lib/server/runtime';
 import { eventStream } from '$lib/server/sse';
-import { countUnread } from '$lib/server/thread';
+import { inboxState } from '$lib/server/inbox';
 import { currentUser } from '$lib/route-helpers.server';
 import type { RequestHandler } from './$types';
 
 /**
- * Server-Sent Events for the signed-in user's inbox: `{"unread": n}` now and
+ * Server-Sent Events for the signed-in user's inbox: `{"unread": n, "latest": ms}` now and
  * after every change to their notifications, so the header's count follows
  * without a reload. Only the count travels, never who wrote what.
  */
@@ -21,7 +21,7 @@ export const GET: RequestHandler = async ({ locals, request }) => {
 			const push = async () => {
 				try {
 					// roles are read again: a right taken away also takes its notifications out of the count
-					send({ unread: await countUnread(db, { id: user.id, roles: await loadUserRoles(db, user.id) }) });
+					send(await inboxState(db, { id: user.id, roles: await loadUserRoles(db, user.id) }));
 				} catch {
 					/* the next change sends the count again */
 				}

@@ -3,9 +3,10 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { dateInputToMs } from '$lib/review-labels';
 import { canReadRegion } from '$lib/server/access';
-import { publishPlanChange } from '$lib/server/events';
+import { publishInboxChanges, publishPlanChange } from '$lib/server/events';
 import { formToObject, parseInput } from '$lib/server/forms';
 import { getPlan } from '$lib/server/plan';
+import { announceCycle } from '$lib/server/reminder';
 import { createCycle, listCycles, openCycle } from '$lib/server/review';
 import { getRuntime } from '$lib/server/runtime';
 import { listVersions } from '$lib/server/version';
@@ -99,8 +100,10 @@ export const actions: Actions = {
 		if (!cycle || cycle.plan_id !== ctx.plan.id) return fail(404, { message: m.validation_bad_input() });
 		const result = await openCycle(db, cycle.id);
 		if (!result.ok) return fail(400, { message: result.error === 'already_closed' ? m.review_error_already_closed() : m.review_error_not_draft() });
-		logger.info({ event: 'review_cycle_opened', user: ctx.user.id, cycle: cycle.id }, 'review cycle opened');
+		const reminded = await announceCycle(db, { cycleId: cycle.id, actorId: ctx.user.id });
+		logger.info({ event: 'review_cycle_opened', user: ctx.user.id, cycle: cycle.id, reminded: reminded.length }, 'review cycle opened');
 		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: cycle.id });
-		return { opened: cycle.id, message: m.review_opened() };
+		publishInboxChanges(reminded);
+		return { opened: cycle.id, message: m.review_opened({ count: reminded.length }) };
 	}
 };

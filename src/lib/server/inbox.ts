@@ -1,0 +1,46 @@
+import type { UserRoles } from './access.ts';
+import type { Db } from './db.ts';
+import { reviewNotificationRows, type ReviewNotificationView } from './reminder.ts';
+import { countUnread as countThreadUnread, listNotifications as listThreadNotifications, type NotificationView } from './thread.ts';
+
+export { markRead } from './thread.ts';
+
+/**
+ * The inbox: notifications about threads (mentions, replies, new threads on
+ * my themes) and reminders of evaluations to prepare, newest first, only of
+ * regions the reader can still read.
+ */
+export type InboxItem = ({ type: 'thread' } & NotificationView) | ({ type: 'review' } & ReviewNotificationView);
+
+type Reader = { id: string; roles: UserRoles };
+
+export async function listInbox(db: Db, reader: Reader, limit = 100): Promise<InboxItem[]> {
+	const [threads, reviews] = await Promise.all([
+		listThreadNotifications(db, reader, limit),
+		reviewNotificationRows(db, reader, { unreadOnly: false, limit })
+	]);
+	const items: InboxItem[] = [...threads.map((n) => ({ type: 'thread' as const, ...n })), ...reviews.map((n) => ({ type: 'review' as const, ...n }))];
+	return items.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+}
+
+/**
+ * What the live inbox stream sends: the unread count, and when the newest
+ * notification arrived (a newer reminder can replace an unread one, leaving
+ * the count as it was).
+ */
+export async function inboxState(db: Db, reader: Reader): Promise<{ unread: number; latest: number }> {
+	const [unread, newest] = await Promise.all([
+		countInboxUnread(db, reader),
+		db
+			.selectFrom('notifications')
+			.select((eb) => eb.fn.max('created_at').as('at'))
+			.where('user_id', '=', reader.id)
+			.executeTakeFirst()
+	]);
+	return { unread, latest: Number(newest?.at ?? 0) };
+}
+
+export async function countInboxUnread(db: Db, reader: Reader): Promise<number> {
+	const [threads, reviews] = await Promise.all([countThreadUnread(db, reader), reviewNotificationRows(db, reader, { unreadOnly: true, limit: 1000 })]);
+	return threads + reviews.length;
+}
