@@ -27,9 +27,10 @@ async function unread(page: Page): Promise<number> {
 	return Number(await page.locator('.kring-header__inbox').getAttribute('data-unread'));
 }
 
-async function fillReview(page: Page, action: { id: string; title: string }, verdict: string, achieved: string): Promise<void> {
+async function fillReview(page: Page, action: { id: string; title: string }, verdict: string, achieved: string, status?: string): Promise<void> {
 	const article = page.locator(`#actie-${action.id}`);
 	await article.getByText(`Evaluatie invullen: ${action.title}`).click();
+	if (status) await article.getByLabel('Status op de evaluatiedatum').selectOption({ label: status });
 	await article.getByLabel('Wat is bereikt').fill(achieved);
 	await article.getByLabel('Knelpunten').fill('Capaciteit bij de gemeenten');
 	await article.getByLabel(verdict, { exact: true }).check();
@@ -76,8 +77,12 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	await fillReview(admin, dropped, 'Verlaten', 'Niet van de grond gekomen');
 	await reminder.getByRole('link', { name: 'Naar mijn evaluaties' }).click();
 	await expect(editor.getByText('Je ziet alleen de acties waarvan de evaluatie aan jou gevraagd is.')).toBeVisible();
-	await fillReview(editor, renewed, 'Vernieuwen', 'Eerste stappen gezet');
+	const [newStatus, newStatusLabel] = renewed.status === 'at_risk' ? ['not_started', 'Niet gestart'] : ['at_risk', 'Vertraagd'];
+	await fillReview(editor, renewed, 'Vernieuwen', 'Eerste stappen gezet', newStatusLabel);
 	await expectAccessible(editor);
+	// the status on the review date becomes the action's status
+	const afterReview = (await (await editor.request.get(`/api/reviews/${cycleId}`)).json()) as CycleJson;
+	expect(afterReview.actions.find((a) => a.id === renewed.id)!.status).toBe(newStatus);
 
 	// The to-do list shows who still has reviews to fill; the facilitator sends a reminder, which replaces the unread one.
 	const joris = admin.getByRole('row', { name: /^Joris van Dam/ });

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { STATUSES } from '$lib/action-doc';
+import { META, STATUSES } from '$lib/action-doc';
+import { docName } from '$lib/doc-name';
 import { m } from '$lib/paraglide/messages';
 import { dateInputToMs } from '$lib/review-labels';
 import { findCycleContext, loadCycleContext, ruleMessage } from '$lib/review-context.server';
@@ -73,7 +74,7 @@ const CloseInput = v.object({
 
 export const actions: Actions = {
 	review: async ({ request, params, locals }) => {
-		const { db, logger } = getRuntime();
+		const { db, logger, changeDocument } = getRuntime();
 		const ctx = await findCycleContext(locals, params.cycleId);
 		if (!ctx) return fail(404, { message: m.validation_bad_input() });
 		const parsed = parseInput(ReviewInput, formToObject(await request.formData()), m.validation_bad_input());
@@ -88,6 +89,13 @@ export const actions: Actions = {
 		}
 		await saveReview(db, { ...parsed.data, cycleId: ctx.cycle.id, authorId: ctx.user.id });
 		logger.info({ event: 'review_saved', user: ctx.user.id, cycle: ctx.cycle.id, action: action.id }, 'review saved');
+		// the status on the review date is the action's status now: one Yjs change that open cards and boards see
+		if (parsed.data.status !== action.status) {
+			const status = parsed.data.status;
+			await changeDocument(docName({ kind: 'action', id: action.id }), (doc) => doc.getMap(META).set('status', status));
+			await db.updateTable('actions').set({ status, updated_at: Date.now() }).where('id', '=', action.id).execute();
+			publishPlanChange({ planId: ctx.plan.id, kind: 'action', id: action.id, status });
+		}
 		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
 		// whoever has nothing left to fill now: their reminders count as read
 		publishInboxChanges(await settleReminders(db, ctx.cycle.id));

@@ -1,13 +1,18 @@
 import { json } from '@sveltejs/kit';
 import { loadCycleContext } from '$lib/review-context.server';
+import { reviewAssignments } from '$lib/server/reminder';
 import { cycleOverview } from '$lib/server/review';
 import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
-/** One review cycle, per action: the review, the vote tally and the decided verdict (read-only JSON). */
+/**
+ * One review cycle, per action: the review, the vote tally and the decided
+ * verdict; and who is asked for how many reviews (read-only JSON).
+ */
 export const GET: RequestHandler = async ({ locals, params }) => {
 	const { cycle } = await loadCycleContext(locals, params.cycleId);
-	const overview = await cycleOverview(getRuntime().db, cycle);
+	const { db } = getRuntime();
+	const [overview, reviewers] = await Promise.all([cycleOverview(db, cycle), reviewAssignments(db, cycle)]);
 	return json({
 		id: cycle.id,
 		planId: cycle.planId,
@@ -19,6 +24,7 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 		prepDeadline: cycle.prepDeadline,
 		currentActionId: cycle.currentActionId,
 		versionId: cycle.versionId,
+		reviewers: reviewers.map((r) => ({ name: r.name, actionIds: r.actionIds, open: r.openActionIds.length })),
 		actions: overview.map((o) => ({
 			id: o.action.id,
 			title: o.action.title,
