@@ -3,7 +3,7 @@ import type { Db } from './db.ts';
 import { reviewNotificationRows, type ReviewNotificationView } from './reminder.ts';
 import { countUnread as countThreadUnread, listNotifications as listThreadNotifications, type NotificationView } from './thread.ts';
 
-export { markRead } from './thread.ts';
+export { markRead, markThreadsRead } from './thread.ts';
 
 /**
  * The inbox: notifications about threads (mentions, replies, new threads on

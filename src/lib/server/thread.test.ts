@@ -16,6 +16,7 @@ import {
 	listNotifications,
 	listThreads,
 	markRead,
+	markThreadsRead,
 	setThreadStatus,
 	type Actor
 } from './thread.ts';
@@ -214,6 +215,24 @@ describe('mentions', () => {
 		expect(await countUnread(t.db, els)).toBeGreaterThan(0);
 		await markRead(t.db, els.id, 'all');
 		expect(await countUnread(t.db, els)).toBe(0);
+	});
+
+	it("opening a thread marks that thread's notifications read, not others', not another user's", async () => {
+		const joris = await editor();
+		const els = await viewer();
+		const opened = await startThread(els);
+		const other = await startThread(els);
+		await addComment(t.db, joris, { threadId: opened.threadId, body: `@${els.name} kijk je mee?` });
+		await addComment(t.db, joris, { threadId: other.threadId, body: `@${els.name} en hier?` });
+		await addComment(t.db, els, { threadId: opened.threadId, body: `@${joris.name} ja` });
+		const before = await countUnread(t.db, els);
+		const jorisBefore = await countUnread(t.db, joris);
+		expect(await markThreadsRead(t.db, els.id, [opened.threadId])).toBe(1);
+		expect(await countUnread(t.db, els)).toBe(before - 1);
+		expect(await countUnread(t.db, joris)).toBe(jorisBefore);
+		const unreadThreads = (await listNotifications(t.db, els)).filter((n) => !n.read).map((n) => n.threadId);
+		expect(unreadThreads).toContain(other.threadId);
+		expect(unreadThreads).not.toContain(opened.threadId);
 	});
 });
 

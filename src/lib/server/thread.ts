@@ -691,3 +691,16 @@ export async function markRead(db: Db, userId: string, ids: readonly string[] | 
 	const result = await query.executeTakeFirst();
 	return Number(result.numUpdatedRows);
 }
+
+/** Marks the user's notifications about these threads read (they opened the thread). Returns how many changed. */
+export async function markThreadsRead(db: Db, userId: string, threadIds: readonly string[]): Promise<number> {
+	if (threadIds.length === 0) return 0;
+	const result = await db
+		.updateTable('notifications')
+		.set({ read_at: Date.now() })
+		.where('user_id', '=', userId)
+		.where('read_at', 'is', null)
+		.where('thread_id', 'in', threadIds)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
