@@ -64,6 +64,9 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	const reminder = editor.locator('.kring-inbox__item', { hasText: `opende de evaluatie ‘${title}’` });
 	await expect(reminder).toContainText(/Je moet nog (\d+) van je \1 acties evalueren/);
 	await expectAccessible(editor);
+	await editor.goto('/');
+	await expect(editor.getByRole('region', { name: 'Evaluaties om in te vullen' }).getByRole('link', { name: title })).toBeVisible();
+	await editor.goto('/inbox');
 
 	const cycle = (await (await admin.request.get(`/api/reviews/${cycleId}`)).json()) as CycleJson;
 	expect(cycle.status).toBe('open');

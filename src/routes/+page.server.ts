@@ -2,6 +2,8 @@ import { loadUserRoles } from '$lib/server/access';
 import { listMunicipalityAdoptions, listMyThemes } from '$lib/server/home';
 import { listMyMunicipalities, listMyRegions } from '$lib/server/membership';
 import { listPlans } from '$lib/server/plan';
+import { listMyReviewTasks } from '$lib/server/reminder';
+import { listMyOpenThreads } from '$lib/server/thread';
 import { getRuntime } from '$lib/server/runtime';
 import type { PageServerLoad } from './$types';
 
@@ -9,14 +11,33 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const { db } = getRuntime();
 	const user = locals.user!;
 	const roles = await loadUserRoles(db, user.id);
-	const [regions, municipalities, plans, themes] = await Promise.all([
+	const reader = { id: user.id, roles };
+	const [regions, municipalities, plans, themes, reviewTasks, threads] = await Promise.all([
 		listMyRegions(db, user.id),
 		listMyMunicipalities(db, user.id),
 		listPlans(db, roles),
-		listMyThemes(db, user.id)
+		listMyThemes(db, user.id),
+		listMyReviewTasks(db, reader),
+		listMyOpenThreads(db, reader)
 	]);
 	const municipalityActions = await Promise.all(
 		municipalities.map(async (mu) => ({ municipality: mu, actions: await listMunicipalityAdoptions(db, mu.id) }))
 	);
-	return { regions, municipalities, plans, themes, municipalityActions };
+	return {
+		regions,
+		municipalities,
+		plans,
+		themes,
+		municipalityActions,
+		reviewTasks,
+		// what the home list shows of a thread: no comment text beyond the first line
+		threads: threads.map((t) => ({
+			id: t.id,
+			planId: t.planId,
+			target: t.target,
+			first: t.comments[0]?.body ?? '',
+			replies: Math.max(0, t.comments.length - 1),
+			lastActivity: Math.max(t.updatedAt, ...t.comments.map((c) => c.editedAt ?? c.createdAt))
+		}))
+	};
 };

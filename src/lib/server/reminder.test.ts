@@ -4,7 +4,7 @@ import { DEMO_DIR } from '../../../server/app.ts';
 import { loadUserRoles } from './access.ts';
 import { seedDemo } from './demo.ts';
 import { countInboxUnread, listInbox } from './inbox.ts';
-import { announceCycle, DEADLINE_NOTICE_MS, remindReviewers, reviewAssignments, sendDeadlineReminders, settleReminders } from './reminder.ts';
+import { announceCycle, DEADLINE_NOTICE_MS, listMyReviewTasks, remindReviewers, reviewAssignments, sendDeadlineReminders, settleReminders } from './reminder.ts';
 import { closeCycle, createCycle, cycleActions, getCycle, openCycle, saveReview } from './review.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
@@ -190,5 +190,20 @@ describe('the automatic reminder before the deadline', () => {
 		await announceCycle(t.db, { cycleId, actorId: ids.beheerder, now: deadline - 30 * DAY });
 		const sent = await sendDeadlineReminders(t.db, deadline + 2 * DAY);
 		expect(sent.filter((s) => s.cycleId === cycleId)).toEqual([]);
+	});
+});
+
+describe('evaluations to fill on Mijn Kring', () => {
+	it('lists an open evaluation with my reviews to fill, until they are filled', async () => {
+		const cycleId = await openNewCycle(ARNHEM, Date.UTC(2030, 0, 15, 12));
+		const tasks = await listMyReviewTasks(t.db, await reader('arnhem'));
+		const task = tasks.find((x) => x.cycleId === cycleId)!;
+		expect(task).toMatchObject({ open: task.total, deadline: Date.UTC(2030, 0, 15, 12) });
+		expect(task.total).toBeGreaterThan(0);
+		expect((await listMyReviewTasks(t.db, await reader('beheerder'))).map((x) => x.cycleId)).not.toContain(cycleId);
+
+		const own = (await reviewAssignments(t.db, (await getCycle(t.db, cycleId))!)).find((p) => p.userId === ids.arnhem)!.actionIds;
+		await fillAll(cycleId, own, ids.arnhem);
+		expect((await listMyReviewTasks(t.db, await reader('arnhem'))).map((x) => x.cycleId)).not.toContain(cycleId);
 	});
 });

@@ -258,3 +258,39 @@ export async function reviewNotificationRows(
 		...(mine.get(r.cycle_id) ?? { open: 0, total: 0 })
 	}));
 }
+
+export interface ReviewTask {
+	cycleId: string;
+	cycleTitle: string;
+	planId: string;
+	planTitle: string;
+	deadline: number | null;
+	open: number;
+	total: number;
+}
+
+/** Open evaluations in which the user still has reviews to fill, nearest deadline first (for Mijn Kring). */
+export async function listMyReviewTasks(db: Db, reader: { id: string; roles: UserRoles }): Promise<ReviewTask[]> {
+	const cycles = await db
+		.selectFrom('review_cycles as c')
+		.innerJoin('plans as p', 'p.id', 'c.plan_id')
+		.select(['c.id', 'c.title', 'c.prep_deadline', 'p.id as planId', 'p.title as planTitle', 'p.region_id'])
+		.where('c.status', '=', 'open')
+		.where('p.archived_at', 'is', null)
+		.execute();
+	const tasks: ReviewTask[] = [];
+	for (const c of cycles.filter((c) => canReadRegion(reader.roles, c.region_id))) {
+		const me = (await reviewAssignments(db, { id: c.id, planId: c.planId, status: 'open' })).find((r) => r.userId === reader.id);
+		if (!me || me.openActionIds.length === 0) continue;
+		tasks.push({
+			cycleId: c.id,
+			cycleTitle: c.title,
+			planId: c.planId,
+			planTitle: c.planTitle,
+			deadline: c.prep_deadline,
+			open: me.openActionIds.length,
+			total: me.actionIds.length
+		});
+	}
+	return tasks.sort((a, b) => (a.deadline ?? Infinity) - (b.deadline ?? Infinity));
+}

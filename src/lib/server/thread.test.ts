@@ -14,6 +14,7 @@ import {
 	findMentions,
 	getThread,
 	listNotifications,
+	listMyOpenThreads,
 	listThreads,
 	markRead,
 	markThreadsRead,
@@ -233,6 +234,33 @@ describe('mentions', () => {
 		const unreadThreads = (await listNotifications(t.db, els)).filter((n) => !n.read).map((n) => n.threadId);
 		expect(unreadThreads).toContain(other.threadId);
 		expect(unreadThreads).not.toContain(opened.threadId);
+	});
+});
+
+describe('my open threads (Mijn Kring)', () => {
+	it('lists threads I started, replied to or was mentioned in, newest activity first', async () => {
+		const joris = await editor();
+		const els = await viewer();
+		const sanne = await admin();
+		const started = await startThread(els, 'Mijn eigen vraag');
+		const mentioned = await startThread(joris, `Wat vind jij, @${els.name}?`);
+		const elsewhere = await startThread(joris, 'Hier doet Els niet mee');
+		const replied = await startThread(sanne, 'Een vraag van de beheerder');
+		await addComment(t.db, els, { threadId: replied.threadId, body: 'Mijn antwoord' });
+		const mine = (await listMyOpenThreads(t.db, els, 50)).map((th) => th.id);
+		expect(mine).toEqual(expect.arrayContaining([started.threadId, mentioned.threadId, replied.threadId]));
+		expect(mine).not.toContain(elsewhere.threadId);
+		// a new reply on the oldest of them brings it to the top
+		await new Promise((done) => setTimeout(done, 5));
+		await addComment(t.db, sanne, { threadId: started.threadId, body: 'Nog een antwoord' });
+		expect((await listMyOpenThreads(t.db, els, 50))[0].id).toBe(started.threadId);
+	});
+
+	it('leaves out resolved threads', async () => {
+		const els = await viewer();
+		const done = await startThread(els, 'Al afgehandeld');
+		await setThreadStatus(t.db, els, { threadId: done.threadId, status: 'resolved' });
+		expect((await listMyOpenThreads(t.db, els, 50)).map((th) => th.id)).not.toContain(done.threadId);
 	});
 });
 

@@ -208,6 +208,8 @@ interface ThreadFilter {
 	threadId?: string;
 	status?: ThreadStatus;
 	target?: ThreadTarget;
+	/** threads this user started, commented on or was mentioned in */
+	involving?: string;
 }
 
 async function loadThreads(db: Db, actor: Actor, filter: ThreadFilter): Promise<ThreadView[]> {
@@ -252,6 +254,20 @@ async function loadThreads(db: Db, actor: Actor, filter: ThreadFilter): Promise<
 	if (filter.threadId) query = query.where('th.id', '=', filter.threadId);
 	if (filter.status) query = query.where('th.status', '=', filter.status);
 	if (filter.target) query = query.where('th.target_kind', '=', filter.target.kind).where('th.target_id', '=', filter.target.id);
+	if (filter.involving) {
+		const userId = filter.involving;
+		query = query.where((eb) =>
+			eb.or([
+				eb('th.author_id', '=', userId),
+				eb('th.id', 'in', eb.selectFrom('comments').select('thread_id').where('author_id', '=', userId)),
+				eb(
+					'th.id',
+					'in',
+					eb.selectFrom('comment_mentions as cm').innerJoin('comments as mc', 'mc.id', 'cm.comment_id').select('mc.thread_id').where('cm.user_id', '=', userId)
+				)
+			])
+		);
+	}
 	const rows = (await query.orderBy('th.created_at', 'desc').execute()).filter(
 		(r) =>
 			canReadRegion(actor.roles, r.region_id) &&
@@ -331,6 +347,13 @@ async function loadThreads(db: Db, actor: Actor, filter: ThreadFilter): Promise<
 			canResolve: r.author_id === actor.id || canEditTarget(actor.roles, target)
 		};
 	});
+}
+
+/** Open threads the user takes part in (started, replied to, mentioned in), most recent activity first. */
+export async function listMyOpenThreads(db: Db, actor: Actor, limit = 10): Promise<ThreadView[]> {
+	const threads = await loadThreads(db, actor, { status: 'open', involving: actor.id });
+	const lastActivity = (t: ThreadView) => Math.max(t.updatedAt, ...t.comments.map((c) => c.editedAt ?? c.createdAt));
+	return threads.sort((a, b) => lastActivity(b) - lastActivity(a)).slice(0, limit);
 }
 
 /** Threads of a plan the user can read, newest first; null when the plan is not there for them. */
