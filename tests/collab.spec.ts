@@ -122,9 +122,19 @@ test('a gemeente editor of Doetinchem sees Arnhem’s card read-only', async ({ 
 	const { planId, action } = await arnhemAction(page, 3);
 	await page.goto(`/plannen/${planId}/acties/${action.id}`);
 	await expect(page.getByText('Je kunt deze actie lezen, niet bewerken.')).toBeVisible();
-	await expect(page.getByRole('textbox', { name: 'Omschrijving actie' })).toHaveAttribute('contenteditable', 'false');
+	const field = page.getByRole('textbox', { name: 'Omschrijving actie' });
+	await expect(field).toHaveAttribute('aria-readonly', 'true');
 	await expect(page.getByLabel('Status')).toBeDisabled();
 	await expectAccessible(page);
+	// the text takes a caret (to select a passage by keyboard), but no key changes it
+	await expect(field).toHaveAttribute('contenteditable', 'true');
+	const before = await field.innerText();
+	await field.click();
+	await page.keyboard.type('XYZ');
+	for (const key of ['Enter', 'Backspace', 'Delete', 'Control+x', 'Control+b']) await page.keyboard.press(key);
+	await page.keyboard.press('Shift+ArrowLeft');
+	await page.keyboard.press('Backspace');
+	await expect(field).toHaveText(before);
 	await page.context().close();
 });
 

@@ -188,6 +188,33 @@ test('an anchor follows edits before and inside its passage, and says so when th
 	await other.context().close();
 });
 
+test('a reader selects a passage with the keyboard alone and starts a thread on it', async ({ page }) => {
+	await login(page, 'viewer');
+	const action = await kennemerlandAction(page, 3);
+	await page.goto(`/plannen/${action.planId}/acties/${action.id}`);
+	const field = page.locator('.kring-rte').filter({ has: page.locator('.kring-rte__content p', { hasText: /\S{8}/ }) }).first();
+	const content = field.locator('.kring-rte__content');
+	await expect(content).toHaveAttribute('aria-readonly', 'true');
+	const paragraph = (await content.locator('p').first().innerText()).replace(/\n/g, '');
+	// Tab into the text, then select with Shift+arrows
+	await field.getByRole('button', { name: /Reageer op selectie/ }).focus();
+	await page.keyboard.press('Tab');
+	await expect(content).toBeFocused();
+	await page.keyboard.press('Control+Home');
+	for (let i = 0; i < 8; i++) await page.keyboard.press('Shift+ArrowRight');
+	await expect.poll(() => page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe(paragraph.slice(0, 8));
+	await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0)))));
+	// back to "Reageer op selectie" and press it
+	await page.keyboard.press('Shift+Tab');
+	await expect(field.getByRole('button', { name: /Reageer op selectie/ })).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(page.locator('.kring-threads__quote')).toHaveText(paragraph.slice(0, 8));
+	await page.getByLabel('Je reactie').fill('Wat wordt hier precies bedoeld?');
+	await page.getByRole('button', { name: 'Plaatsen' }).click();
+	await expect(field.locator('.kring-anchor')).toHaveText(paragraph.slice(0, 8));
+	await expect(content.locator('p').first()).toHaveText(paragraph);
+});
+
 test('comments refuse empty and over-long text and render hostile input inert', async ({ page }) => {
 	await login(page, 'viewer');
 	const action = await kennemerlandAction(page, 2);
