@@ -104,6 +104,8 @@ test('two people move cards on the same board, by mouse and by keyboard, and bot
 	await undo(dragged.title, dragLane.title, /^Vertraagd/, 'Afgerond');
 	await undo(keyed.title, keyLane.title, /^Afgerond/, 'In uitvoering');
 	await expect(card(column(admin, keyLane.title, /^In uitvoering/), keyed.title)).toBeVisible();
+	// A screen reader on the admin's board hears the other person's move.
+	await expect(admin.locator('[aria-live="polite"]')).toHaveText(`Bijgewerkt door een ander: “${keyed.title}” staat nu in In uitvoering.`);
 	await editorContext.close();
 	await adminContext.close();
 });
