@@ -163,3 +163,20 @@ test('the plan introduction opens as a live document, editable for the werkgroep
 	await expect(field).toContainText('Uitvoeringsagenda');
 	await expectAccessible(page);
 });
+
+test('a planning start can be picked by quarter, and it stays after a reload', async ({ page }) => {
+	await login(page, 'editor');
+	const plan = await planBySlug(page, NOG_PLAN);
+	const detail = (await (await page.request.get(`/api/plans/${plan.id}`)).json()) as { chapters: { themes: { actions: { id: string }[] }[] }[] };
+	const last = detail.chapters.flatMap((c) => c.themes.flatMap((t) => t.actions)).at(-1)!;
+	await page.goto(`/plannen/${plan.id}/acties/${last.id}`);
+	const quarter = page.getByLabel('Of kies een kwartaal voor de start');
+	await expect(quarter).toBeEnabled();
+	await quarter.selectOption({ label: '2e kwartaal 2025' });
+	await expect(page.getByLabel('Start', { exact: true })).toHaveValue('2025-04');
+	await expect(page.locator('.kring-connection', { hasText: 'Alle wijzigingen opgeslagen' }).first()).toBeVisible();
+	await page.reload();
+	await expect(page.getByLabel('Start', { exact: true })).toHaveValue('2025-04');
+	await expect(page.getByLabel('Of kies een kwartaal voor de start')).toHaveValue('2025-K2');
+	await expectAccessible(page);
+});

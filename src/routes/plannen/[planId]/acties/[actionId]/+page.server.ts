@@ -27,7 +27,9 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			levels: context.plan.levels,
 			cardTemplate: context.plan.cardTemplate,
 			municipalityName: context.plan.municipalityName,
-			regionName: context.plan.regionName
+			regionName: context.plan.regionName,
+			periodStart: context.plan.periodStart,
+			periodEnd: context.plan.periodEnd
 		},
 		canEdit: context.canEdit,
 		fundingSources: context.fundingSources,
