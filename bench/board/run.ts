@@ -10,17 +10,8 @@
  * stream. Each stream then reloads its board data, as a browser does, so the
  * server carries that load too. Writes its section of docs/benchmarks.md.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DEMO_DIR, MIGRATIONS_DIR } from '../../server/app.ts';
-import { writeInitialState } from '../../server/collab/store.ts';
-import { openDatabase } from '../../src/lib/server/db.ts';
-import { seedDemo } from '../../src/lib/server/demo.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
-import { createAction, createTheme } from '../../src/lib/server/plan.ts';
+import { loadavg } from 'node:os';
+import { demoDatabase, growNogPlan, openStream, percentile, startServer, writeSection } from '../lib/harness.ts';
 
 const ACTIONS = 300;
 const WARMUP = 20;
@@ -29,40 +20,11 @@ const BOARDS = 20;
 const MOVES = 60;
 const SECTION = '## Status board (issue 6)';
 
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'kring-bench-board-'));
-const dbPath = join(dir, 'kring.db');
-const { db, sqlite } = openDatabase(dbPath);
-await migrateToLatest(db, MIGRATIONS_DIR);
-const write = (name: string, update: Uint8Array) => void writeInitialState(sqlite, name, update);
-await seedDemo(db, DEMO_DIR, write);
-const base = await db.selectFrom('plans').select(['id']).where('slug', '=', 'noord-oost-gelderland-uitvoeringsagenda-2024-2028').executeTakeFirstOrThrow();
-const chapter = await db.selectFrom('chapters').select('id').where('plan_id', '=', base.id).executeTakeFirstOrThrow();
-const existing = Number(
-	(await db.selectFrom('actions').select((eb) => eb.fn.countAll<number>().as('n')).where('plan_id', '=', base.id).executeTakeFirstOrThrow()).n
-);
-const themeIds: string[] = [];
-for (let i = 0; i < 15; i++) themeIds.push(await createTheme(db, { planId: base.id, chapterId: chapter.id, title: `Benchmarkthema ${i + 1}` }, write));
-for (let i = existing; i < ACTIONS; i++) {
-	await createAction(
-		db,
-		{ planId: base.id, themeId: themeIds[i % themeIds.length], level: i % 2 ? 'local' : 'regional', title: `Benchmarkactie ${i + 1} met een titel van gewone lengte` },
-		write
-	);
-}
+const bench = await demoDatabase('board');
+const { db } = bench;
+const grown = await growNogPlan(bench, ACTIONS);
+const base = { id: grown.planId };
+const themeIds = grown.themeIds;
 // Spread the synthetic actions over the columns, with plannings, like a real plan.
 const statuses = ['not_started', 'in_progress', 'at_risk', 'done', 'ongoing'] as const;
 const synthetic = await db.selectFrom('actions').select('id').where('theme_id', 'in', themeIds).execute();
@@ -75,34 +37,11 @@ for (const [i, a] of synthetic.entries()) {
 }
 const movers = synthetic.slice(0, MOVES).map((a) => a.id);
 await db.destroy();
-
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-if (!existsSync('build/handler.js')) throw new Error('run `npm run build` first');
-const server = spawn('node', ['--import', 'tsx', 'server/index.ts'], {
-	env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, DATABASE_PATH: dbPath, LOG_LEVEL: 'error' },
-	stdio: ['ignore', 'ignore', 'inherit']
-});
-
-async function signIn(email: string): Promise<string> {
-	const login = await fetch(`${origin}/login`, {
-		method: 'POST',
-		redirect: 'manual',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
-		body: `email=${encodeURIComponent(email)}&password=samen-veilig-2026`
-	});
-	return (login.headers.get('set-cookie') ?? '').split(';')[0];
-}
+const server = await startServer(bench);
+const { origin } = server;
+const signIn = (email: string) => server.signIn(email);
 
 try {
-	for (let i = 0; i < 100; i++) {
-		try {
-			if ((await fetch(`${origin}/healthz`)).ok) break;
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
 	const boardUrl = `${origin}/plannen/${base.id}/bord`;
 
 	// ---- 1. server render: editor and reader interleaved, so both meet the same machine load
@@ -133,37 +72,13 @@ try {
 	type Waiter = { id: string; status: string; resolve: (at: number) => void };
 	const streams = await Promise.all(
 		Array.from({ length: BOARDS }, async () => {
-			const controller = new AbortController();
-			const response = await fetch(`${origin}/api/plans/${base.id}/events`, { headers: { cookie: viewerCookie }, signal: controller.signal });
-			if (!response.ok || !response.body) throw new Error(`events answered ${response.status}`);
 			const waiters: Waiter[] = [];
-			const reader = response.body.getReader();
-			const decoder = new TextDecoder();
-			let buffer = '';
-			void (async () => {
-				try {
-					for (;;) {
-						const { value, done } = await reader.read();
-						if (done) break;
-						const now = performance.now();
-						buffer += decoder.decode(value, { stream: true });
-						let end: number;
-						while ((end = buffer.indexOf('\n\n')) >= 0) {
-							const block = buffer.slice(0, end);
-							buffer = buffer.slice(end + 2);
-							const data = block.split('\n').find((l) => l.startsWith('data: '));
-							if (!data) continue;
-							const change = JSON.parse(data.slice(6)) as { id?: string; status?: string };
-							const i = waiters.findIndex((w) => w.id === change.id && w.status === change.status);
-							if (i >= 0) waiters.splice(i, 1)[0].resolve(now);
-						}
-					}
-				} catch {
-					/* aborted at the end */
-				}
-			})();
+			const stream = await openStream(`${origin}/api/plans/${base.id}/events`, viewerCookie, (change, at) => {
+				const i = waiters.findIndex((w) => w.id === change.id && w.status === change.status);
+				if (i >= 0) waiters.splice(i, 1)[0].resolve(at);
+			});
 			return {
-				controller,
+				controller: { abort: () => stream.close() },
 				wait(id: string, status: string) {
 					return new Promise<number>((resolve) => waiters.push({ id, status, resolve }));
 				}
@@ -221,16 +136,7 @@ try {
 		''
 	].join('\n');
 	console.log(result);
-	const docPath = 'docs/benchmarks.md';
-	let doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n\n';
-	const start = doc.indexOf(SECTION);
-	if (start >= 0) {
-		const next = doc.indexOf('\n## ', start + 5);
-		doc = doc.slice(0, start) + (next >= 0 ? doc.slice(next + 1) : '');
-	}
-	writeFileSync(docPath, doc.trimEnd() + '\n\n' + result);
+	writeSection(SECTION, result);
 } finally {
-	server.kill('SIGTERM');
-	await new Promise((r) => server.once('exit', r));
-	rmSync(dir, { recursive: true, force: true });
+	await server.stop();
 }

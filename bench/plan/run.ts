@@ -7,79 +7,22 @@
  * and times GET /plannen/<id> sequentially. Writes its section of
  * docs/benchmarks.md.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DEMO_DIR, MIGRATIONS_DIR } from '../../server/app.ts';
-import { writeInitialState } from '../../server/collab/store.ts';
-import { openDatabase } from '../../src/lib/server/db.ts';
-import { seedDemo } from '../../src/lib/server/demo.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
-import { createAction, createTheme } from '../../src/lib/server/plan.ts';
+import { demoDatabase, growNogPlan, percentile, startServer, writeSection } from '../lib/harness.ts';
 
 const ACTIONS = 300;
 const WARMUP = 20;
 const RUNS = 200;
 
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const s = createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-function percentile(sorted: number[], p: number): number {
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'kring-bench-plan-'));
-const dbPath = join(dir, 'kring.db');
-const { db, sqlite } = openDatabase(dbPath);
-await migrateToLatest(db, MIGRATIONS_DIR);
-const write = (name: string, update: Uint8Array) => void writeInitialState(sqlite, name, update);
-await seedDemo(db, DEMO_DIR, write);
-const base = await db.selectFrom('plans').select(['id']).where('slug', '=', 'noord-oost-gelderland-uitvoeringsagenda-2024-2028').executeTakeFirstOrThrow();
-const chapter = await db.selectFrom('chapters').select('id').where('plan_id', '=', base.id).executeTakeFirstOrThrow();
-// Grow the NOG plan to 300 actions across 15 extra themes.
-const existing = Number((await db.selectFrom('actions').select((eb) => eb.fn.countAll<number>().as('n')).where('plan_id', '=', base.id).executeTakeFirstOrThrow()).n);
-const themeIds: string[] = [];
-for (let i = 0; i < 15; i++) themeIds.push(await createTheme(db, { planId: base.id, chapterId: chapter.id, title: `Benchmarkthema ${i + 1}` }, write));
-for (let i = existing; i < ACTIONS; i++) {
-	await createAction(db, { planId: base.id, themeId: themeIds[i % themeIds.length], level: i % 2 ? 'local' : 'regional', title: `Benchmarkactie ${i + 1} met een titel van gewone lengte` }, write);
-}
-await db.destroy();
-
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-if (!existsSync('build/handler.js')) throw new Error('run `npm run build` first');
-const server = spawn('node', [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/index.ts'], {
-	env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: origin, DATABASE_PATH: dbPath, LOG_LEVEL: 'error' },
-	stdio: ['ignore', 'ignore', 'inherit']
-});
+const bench = await demoDatabase('plan');
+const base = { id: (await growNogPlan(bench, ACTIONS)).planId };
+await bench.db.destroy();
+const server = await startServer(bench);
+const { origin } = server;
 try {
-	for (let i = 0; i < 100; i++) {
-		try {
-			if ((await fetch(`${origin}/healthz`)).ok) break;
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
 	const url = `${origin}/plannen/${base.id}`;
 	async function measure(email: string) {
-		const login = await fetch(`${origin}/login`, {
-			method: 'POST',
-			redirect: 'manual',
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: origin },
-			body: `email=${encodeURIComponent(email)}&password=samen-veilig-2026`
-		});
-		const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+		const cookie = await server.signIn(email);
 		const times: number[] = [];
 		let html = '';
 		for (let i = 0; i < WARMUP + RUNS; i++) {
@@ -135,16 +78,7 @@ try {
 		''
 	].join('\n');
 	console.log(result);
-	const docPath = 'docs/benchmarks.md';
-	let doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n\n';
-	const start = doc.indexOf('## Plan page (issue 4)');
-	if (start >= 0) {
-		const next = doc.indexOf('\n## ', start + 5);
-		doc = doc.slice(0, start) + (next >= 0 ? doc.slice(next + 1) : '');
-	}
-	writeFileSync(docPath, doc.trimEnd() + '\n\n' + result);
+	writeSection('## Plan page (issue 4)', result);
 } finally {
-	server.kill('SIGTERM');
-	await new Promise((r) => server.once('exit', r));
-	rmSync(dir, { recursive: true, force: true });
+	await server.stop();
 }
