@@ -28,6 +28,8 @@ export interface ActionMeta {
 	fundingSourceId: string | null;
 	fundingNote: string | null;
 	lead: string | null;
+	/** the gemeente the card names (a regional plan's action for one gemeente) */
+	municipalityId: string | null;
 	partners: string[];
 	tags: string[];
 	progress: number;
@@ -54,6 +56,7 @@ export function readMeta(meta: { get(key: string): unknown }): ActionMeta {
 		fundingSourceId: str(meta.get('fundingSourceId'), 40),
 		fundingNote: str(meta.get('fundingNote'), 2000),
 		lead: str(meta.get('lead')),
+		municipalityId: str(meta.get('municipalityId'), 40),
 		partners: strings(meta.get('partners')),
 		tags: strings(meta.get('tags')),
 		progress: typeof progress === 'number' && Number.isFinite(progress) ? Math.max(0, Math.min(100, Math.round(progress))) : 0

@@ -169,6 +169,16 @@ describe('the board of a demo plan', () => {
 		expect(one.rollUp.coverage?.active).toBe(mine.active);
 	});
 
+	it('a gemeente filter also finds a regional action whose card names that gemeente', async () => {
+		const plan = await t.db.selectFrom('plans').select('id').where('slug', '=', 'noord-oost-gelderland-uitvoeringsagenda-2024-2028').executeTakeFirstOrThrow();
+		const regional = await t.db.selectFrom('actions').select('id').where('plan_id', '=', plan.id).where('level', '=', 'regional').executeTakeFirstOrThrow();
+		const epe = await t.db.selectFrom('municipalities').select(['id', 'slug']).where('slug', '=', 'epe').executeTakeFirstOrThrow();
+		const cardsOf = async () => (await board('werkgroep@kring.example', `gemeente=${epe.slug}`))!.lanes.flatMap((l) => Object.values(l.columns).flat());
+		expect((await cardsOf()).map((c) => c.id)).not.toContain(regional.id);
+		await t.db.updateTable('actions').set({ municipality_id: epe.id }).where('id', '=', regional.id).execute();
+		expect((await cardsOf()).map((c) => c.id)).toContain(regional.id);
+	});
+
 	it('moves an action between two neighbours of its theme', async () => {
 		const b = (await board('werkgroep@kring.example'))!;
 		const lane = b.lanes.find((l) => l.rollUp.total >= 3)!;

@@ -313,7 +313,7 @@ export async function getBoard(
 			.execute(),
 		db
 			.selectFrom('actions')
-			.select(['id', 'theme_id', 'title', 'status', 'level', 'position', 'planning_start', 'planning_end', 'lead', 'tags'])
+			.select(['id', 'theme_id', 'title', 'status', 'level', 'position', 'planning_start', 'planning_end', 'lead', 'tags', 'municipality_id'])
 			.where('plan_id', '=', planId)
 			.where('archived_at', 'is', null)
 			.orderBy('position')
@@ -367,6 +367,7 @@ export async function getBoard(
 		ownPlan ||
 		myThemes.has(a.theme_id) ||
 		myMunicipalityAdoptions.has(a.id) ||
+		(a.municipality_id !== null && myMunicipalities.has(a.municipality_id)) ||
 		(myName.length > 2 && (a.lead ?? '').toLocaleLowerCase('nl').includes(myName));
 
 	const leads = new Set<string>();
@@ -387,7 +388,8 @@ export async function getBoard(
 		}
 		if (filter.themeId && a.theme_id !== filter.themeId) continue;
 		if (filter.level && a.level !== filter.level) continue;
-		if (filter.municipality && !statusFor.has(a.id)) continue;
+		// a gemeente's local actions (its own status shown), and the actions whose card names it
+		if (filter.municipality && !statusFor.has(a.id) && !(chosenMunicipality && a.municipality_id === chosenMunicipality.id)) continue;
 		if (filter.lead && a.lead !== filter.lead) continue;
 		if (filter.tag && !actionTags.includes(filter.tag)) continue;
 		if (filter.year && !coversYear(a.planning_start, a.planning_end, filter.year)) continue;

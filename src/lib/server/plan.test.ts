@@ -95,6 +95,31 @@ describe('projection', () => {
 	});
 });
 
+describe('projection of the card’s gemeente', () => {
+	async function municipality(slug: string) {
+		return (await t.db.selectFrom('municipalities').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
+	}
+	async function project(actionId: string, municipalityId: string) {
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, docs.get(docName({ kind: 'action', id: actionId }))!);
+		doc.getMap(META).set('municipalityId', municipalityId);
+		const changed = await projectAction(t.db, actionId, doc, []);
+		const row = await t.db.selectFrom('actions').select('municipality_id').where('id', '=', actionId).executeTakeFirstOrThrow();
+		return { changed, municipalityId: row.municipality_id };
+	}
+
+	it('takes a gemeente of the plan’s region, and tells that a visible field changed', async () => {
+		const action = await firstAction(NOG);
+		const apeldoorn = await municipality('apeldoorn');
+		expect(await project(action.id, apeldoorn)).toEqual({ changed: true, municipalityId: apeldoorn });
+	});
+
+	it('ignores a gemeente of another region', async () => {
+		const action = await firstAction(NOG);
+		expect((await project(action.id, await municipality('arnhem'))).municipalityId).toBeNull();
+	});
+});
+
 describe('rights', () => {
 	it("let Arnhem's editor edit Arnhem's plan", async () => {
 		const action = await firstAction(ARNHEM);

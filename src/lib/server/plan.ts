@@ -136,6 +136,8 @@ export interface ActionLine {
 	costAmount: number | null;
 	fundingSourceId: string | null;
 	lead: string | null;
+	/** the gemeente the card names */
+	municipalityId: string | null;
 	progress: number;
 	documentName: string;
 	/** local actions of a regional plan: gemeenten reporting in progress / done / ongoing, of all */
@@ -214,6 +216,7 @@ export async function getPlanOutline(db: Db, planId: string, roles: UserRoles): 
 				'cost_amount',
 				'funding_source_id',
 				'lead',
+				'municipality_id',
 				'progress'
 			])
 			.where('plan_id', '=', planId)
@@ -262,6 +265,7 @@ export async function getPlanOutline(db: Db, planId: string, roles: UserRoles): 
 			costAmount: a.cost_amount,
 			fundingSourceId: a.funding_source_id,
 			lead: a.lead,
+			municipalityId: a.municipality_id,
 			progress: a.progress,
 			documentName: docName({ kind: 'action', id: a.id }),
 			adoption: adoptionByAction.get(a.id) ?? null

@@ -22,7 +22,7 @@ export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldK
 	const meta = readMeta(doc.getMap(META));
 	const before = await db
 		.selectFrom('actions')
-		.select(['title', 'status', 'planning_start', 'planning_end', 'cost_amount', 'funding_source_id', 'progress', 'lead', 'text', 'plan_id'])
+		.select(['title', 'status', 'planning_start', 'planning_end', 'cost_amount', 'funding_source_id', 'progress', 'lead', 'municipality_id', 'text', 'plan_id'])
 		.where('id', '=', actionId)
 		.executeTakeFirst();
 	if (!before) return false;
@@ -37,6 +37,18 @@ export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldK
 			.executeTakeFirst();
 		if (!ok) fundingSourceId = null;
 	}
+	// The gemeente must be one of the plan's region; anything else is ignored.
+	let municipalityId = meta.municipalityId;
+	if (municipalityId) {
+		const ok = await db
+			.selectFrom('municipalities as mu')
+			.innerJoin('plans as p', 'p.region_id', 'mu.region_id')
+			.select('mu.id')
+			.where('mu.id', '=', municipalityId)
+			.where('p.id', '=', before.plan_id)
+			.executeTakeFirst();
+		if (!ok) municipalityId = null;
+	}
 	const next = {
 		title: meta.title || before.title,
 		status: meta.status,
@@ -46,6 +58,7 @@ export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldK
 		funding_source_id: fundingSourceId,
 		funding_note: meta.fundingNote,
 		lead: meta.lead,
+		municipality_id: municipalityId,
 		partners: JSON.stringify(meta.partners),
 		tags: JSON.stringify(meta.tags),
 		progress: meta.progress,
@@ -59,7 +72,8 @@ export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldK
 		next.cost_amount !== before.cost_amount ||
 		next.funding_source_id !== before.funding_source_id ||
 		next.progress !== before.progress ||
-		next.lead !== before.lead;
+		next.lead !== before.lead ||
+		next.municipality_id !== before.municipality_id;
 	await db
 		.updateTable('actions')
 		.set({ ...next, ...(changed || next.text !== before.text ? { updated_at: Date.now() } : {}) })

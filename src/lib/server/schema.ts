@@ -184,6 +184,8 @@ export interface ActionTable {
 	funding_source_id: string | null;
 	funding_note: string | null;
 	lead: string | null;
+	/** the gemeente the card names (projected from meta.municipalityId) */
+	municipality_id: ColumnType<string | null, string | null | undefined, string | null>;
 	/** JSON string[] */
 	partners: Generated<string>;
 	/** JSON string[] */

@@ -40,6 +40,7 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 					planning: { start: a.planningStart, end: a.planningEnd },
 					cost: { amount: a.costAmount, fundingSourceId: a.fundingSourceId },
 					lead: a.lead,
+					municipalityId: a.municipalityId,
 					progress: a.progress,
 					adoption: a.adoption
 				}))
