@@ -192,6 +192,12 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	await expect(frozen.getByRole('heading', { name: kept.title })).toBeVisible();
 	await expect(viewer.locator(`[data-action-id="${dropped.id}"]`)).toBeVisible();
 	await expect(frozen).not.toContainText(edit);
+	// the version carries the session's decisions
+	await expect(viewer.locator(`[data-action-id="${dropped.id}"]`)).toContainText('Besluit van de evaluatie: Verlaten — Gestopt wegens gebrek aan draagvlak');
+	await expect(viewer.locator(`[data-action-id="${renewed.id}"]`).getByRole('link', { name: 'Naar de nieuwe actie' })).toHaveAttribute(
+		'href',
+		`/plannen/${plan.id}/acties/${successorId}`
+	);
 	await expectAccessible(viewer);
 
 	await viewer.getByRole('link', { name: 'Vergelijk met het huidige plan' }).click();
@@ -208,6 +214,8 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	}
 	await stranger.context().close();
 
+	const frozenJson = (await (await viewer.request.get(`/api/versions/${closed.versionId}`)).json()) as { decisions: { actionId: string; verdict: string | null }[] };
+	expect(frozenJson.decisions.find((d) => d.actionId === dropped.id)?.verdict).toBe('drop');
 	const versions = await (await viewer.request.get(`/api/plans/${plan.id}/versions`)).json();
 	expect(versions.versions.map((v: { id: string }) => v.id)).toContain(closed.versionId);
 	for (const p of [admin, editor, viewer]) await p.context().close();
