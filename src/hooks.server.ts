@@ -51,6 +51,11 @@ function isPublic(path: string): boolean {
 	return path === '/login' || path === '/healthz' || path === '/logout' || path.startsWith('/openbaar/');
 }
 
+/** The path as logged: a public link's token is a secret, so it never reaches the log. */
+function loggedPath(url: URL): string {
+	return url.pathname.startsWith('/openbaar/') ? '/openbaar/[token]' : url.pathname;
+}
+
 const headersAndLog: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await resolve(event);
@@ -62,7 +67,7 @@ const headersAndLog: Handle = async ({ event, resolve }) => {
 	getRuntime().logger.info(
 		{
 			method: event.request.method,
-			path: event.url.pathname,
+			path: loggedPath(event.url),
 			status: response.status,
 			ms: Math.round(performance.now() - started),
 			user: event.locals.user?.id
@@ -77,7 +82,10 @@ export const handle = sequence(headersAndLog, i18n, session);
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status !== 404) {
 		getRuntime().logger.error(
-			{ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path: event.url.pathname },
+			{
+				err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+				path: loggedPath(event.url)
+			},
 			'unhandled error'
 		);
 	}

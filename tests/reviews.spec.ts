@@ -214,8 +214,27 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	}
 	await stranger.context().close();
 
-	const frozenJson = (await (await viewer.request.get(`/api/versions/${closed.versionId}`)).json()) as { decisions: { actionId: string; verdict: string | null }[] };
+	const frozenJson = (await (await viewer.request.get(`/api/versions/${closed.versionId}`)).json()) as { label: string; decisions: { actionId: string; verdict: string | null }[] };
 	expect(frozenJson.decisions.find((d) => d.actionId === dropped.id)?.verdict).toBe('drop');
+	// The admin publishes the adopted version at a public link; anyone with it reads the frozen plan, without signing in.
+	const forged = await viewer.request.post(`/versies/${closed.versionId}?/publish`, { form: {}, headers: { Origin: baseURL!, Accept: 'application/json' } });
+	expect((await forged.json()).status).toBe(403);
+	await admin.goto(`/versies/${closed.versionId}`);
+	await admin.getByRole('button', { name: 'Openbaar maken' }).click();
+	const link = await admin.getByLabel('Openbare link (alleen lezen)').inputValue();
+	expect(link).toMatch(/\/openbaar\/[a-z2-7]{32}$/);
+	const visitor = await (await browser.newContext()).newPage();
+	await visitor.goto(link);
+	await expect(visitor.getByRole('heading', { level: 1 })).toHaveText(frozenJson.label);
+	await expect(visitor.locator(`[data-action-id="${kept.id}"]`).getByRole('heading', { name: kept.title })).toBeVisible();
+	await expect(visitor.locator(`[data-action-id="${kept.id}"]`)).not.toContainText(edit);
+	await expect(visitor.getByText('Besluit van de evaluatie')).toHaveCount(0);
+	await expectAccessible(visitor);
+	await admin.getByRole('button', { name: 'Niet meer openbaar maken' }).click();
+	await expect(admin.getByText('De openbare link werkt niet meer.')).toBeVisible();
+	expect((await visitor.goto(link))?.status()).toBe(404);
+	await visitor.context().close();
+
 	const versions = await (await viewer.request.get(`/api/plans/${plan.id}/versions`)).json();
 	expect(versions.versions.map((v: { id: string }) => v.id)).toContain(closed.versionId);
 	for (const p of [admin, editor, viewer]) await p.context().close();

@@ -46,11 +46,11 @@ export function ruleMessage(error: RuleError, missing?: string[]): string {
 /** A frozen version with its plan; 404 when it does not exist or the user may not read the plan's region. */
 export async function loadVersionContext(locals: App.Locals, versionId: string) {
 	const { db } = getRuntime();
-	const { roles } = await currentUser(locals);
+	const { user, roles } = await currentUser(locals);
 	if (!/^[a-z0-9]{1,40}$/.test(versionId)) notFound();
 	const version = await getVersion(db, versionId);
 	if (!version) notFound();
 	const plan = await db.selectFrom('plans').select(['id', 'title', 'region_id']).where('id', '=', version.planId).executeTakeFirst();
 	if (!plan || !canReadRegion(roles, plan.region_id)) notFound();
-	return { version, plan: { id: plan.id, title: plan.title } };
+	return { version, plan: { id: plan.id, title: plan.title }, user, isAdmin: roles.regionRoles.get(plan.region_id) === 'admin' };
 }

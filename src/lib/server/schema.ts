@@ -32,6 +32,7 @@ export interface Database {
 	review_votes: ReviewVoteTable;
 	review_decisions: ReviewDecisionTable;
 	plan_versions: PlanVersionTable;
+	version_publications: VersionPublicationTable;
 }
 
 export interface UserTable {
@@ -355,4 +356,12 @@ export interface PlanVersionTable {
 	snapshot: string;
 	created_by: string;
 	created_at: number;
+}
+
+export interface VersionPublicationTable {
+	version_id: string;
+	/** the public link's secret part (160 bits, base32) */
+	token: string;
+	published_by: string;
+	published_at: number;
 }

@@ -1,11 +1,14 @@
+import { fail } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
 import { loadVersionContext } from '$lib/review-context.server';
+import { getPublication, publishVersion, unpublishVersion } from '$lib/server/publication';
 import { listDecisions } from '$lib/server/review';
 import { getRuntime } from '$lib/server/runtime';
 import { listVersions, withoutStates } from '$lib/server/version';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
-	const { version, plan } = await loadVersionContext(locals, params.versionId);
+	const { version, plan, isAdmin } = await loadVersionContext(locals, params.versionId);
 	const { db } = getRuntime();
 	// the session's decisions: fixed once the cycle closed, as the version is
 	const decisions = version.cycleId ? await listDecisions(db, version.cycleId) : [];
@@ -15,7 +18,38 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		),
 		version: { id: version.id, label: version.label, adoptedAt: version.adoptedAt, cycleId: version.cycleId },
 		plan,
+		canPublish: isAdmin,
+		publication: isAdmin ? await getPublication(db, version.id) : null,
 		others: (await listVersions(db, plan.id)).filter((v) => v.id !== version.id).map((v) => ({ id: v.id, label: v.label })),
 		snapshot: withoutStates(version.snapshot)
 	};
+};
+
+/** Region admins publish an adopted version at a public link, or withdraw the link. */
+async function adminOnly(locals: App.Locals, versionId: string) {
+	const context = await loadVersionContext(locals, versionId);
+	if (!context.isAdmin) {
+		getRuntime().logger.warn({ event: 'version_publish_refused', user: context.user.id, version: context.version.id }, 'publishing refused');
+		return { refused: fail(403, { message: m.version_public_refused() }) } as const;
+	}
+	return { context } as const;
+}
+
+export const actions: Actions = {
+	publish: async ({ params, locals }) => {
+		const found = await adminOnly(locals, params.versionId);
+		if ('refused' in found) return found.refused;
+		const { db, logger } = getRuntime();
+		await publishVersion(db, found.context.version.id, found.context.user.id);
+		logger.info({ event: 'version_published', user: found.context.user.id, version: found.context.version.id }, 'version published');
+		return { ok: true, message: m.version_public_done() };
+	},
+	unpublish: async ({ params, locals }) => {
+		const found = await adminOnly(locals, params.versionId);
+		if ('refused' in found) return found.refused;
+		const { db, logger } = getRuntime();
+		await unpublishVersion(db, found.context.version.id);
+		logger.info({ event: 'version_unpublished', user: found.context.user.id, version: found.context.version.id }, 'version withdrawn');
+		return { ok: true, message: m.version_public_withdrawn() };
+	}
 };
