@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { ARNHEM_PLAN, expectAccessible, login, NOG_PLAN, planBySlug, SAMEN_VEILIG_PLAN } from './fixtures.ts';
 
@@ -179,4 +180,25 @@ test('a planning start can be picked by quarter, and it stays after a reload', a
 	await expect(page.getByLabel('Start', { exact: true })).toHaveValue('2025-04');
 	await expect(page.getByLabel('Of kies een kwartaal voor de start')).toHaveValue('2025-K2');
 	await expectAccessible(page);
+});
+
+test('a reader downloads the plan’s actions and indicator values as CSV for Excel', async ({ page }) => {
+	await login(page, 'viewer');
+	const plan = await planBySlug(page, SAMEN_VEILIG_PLAN);
+	await page.goto(`/plannen/${plan.id}`);
+	const [actions] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Acties als CSV (Excel)' }).click()]);
+	expect(actions.suggestedFilename()).toMatch(/-acties\.csv$/);
+	const csv = await readFile((await actions.path())!, 'utf8');
+	expect(csv.startsWith('\uFEFFHoofdstuk;Nummer;Onderdeel;Niveau;Actie;Status')).toBe(true);
+	const detail = (await (await page.request.get(`/api/plans/${plan.id}`)).json()) as { chapters: { themes: { actions: { title: string }[] }[] }[] };
+	const count = detail.chapters.flatMap((c) => c.themes.flatMap((t) => t.actions)).length;
+	expect(csv.trimEnd().split('\r\n')).toHaveLength(count + 1);
+	const [indicators] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Indicatoren als CSV (Excel)' }).click()]);
+	expect(await readFile((await indicators.path())!, 'utf8')).toContain('Aantal meldingen bij Veilig Thuis');
+	// someone outside the region gets nothing
+	const stranger = await page.context().browser()!.newContext();
+	const other = await stranger.newPage();
+	await login(other, 'ambassador');
+	expect((await other.request.get(`/plannen/${plan.id}/export/acties.csv`)).status()).toBe(404);
+	await stranger.close();
 });

@@ -16,9 +16,13 @@ export const load: PageServerLoad = async ({ params, locals, depends }) => {
 	const { roles } = await currentUser(locals);
 	const outline = await getPlanOutline(getRuntime().db, params.planId, roles);
 	if (!outline) notFound();
+	const { db } = getRuntime();
+	const [threads, indicator] = await Promise.all([
+		countOpenThreads(db, params.planId),
+		db.selectFrom('indicators').select('id').where('plan_id', '=', params.planId).limit(1).executeTakeFirst()
+	]);
 	// open comment threads per theme and action (and the plan itself), keyed by id
-	const openThreads = Object.fromEntries(await countOpenThreads(getRuntime().db, params.planId));
-	return { outline, openThreads };
+	return { outline, openThreads: Object.fromEntries(threads), hasIndicators: indicator !== undefined };
 };
 
 const Id = v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/));

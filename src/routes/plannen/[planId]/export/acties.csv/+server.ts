@@ -1,0 +1,47 @@
+import { m } from '$lib/paraglide/messages';
+import { csvResponse, exportPlan } from '$lib/plan-export.server';
+import { exportActions } from '$lib/server/export';
+import { getRuntime } from '$lib/server/runtime';
+import { statusLabel } from '$lib/status';
+import type { RequestHandler } from './$types';
+
+/** GET: the plan's actions as CSV (one row per action, the card's text in the last column). */
+export const GET: RequestHandler = async ({ locals, params }) => {
+	const plan = await exportPlan(locals, params.planId);
+	const actions = await exportActions(getRuntime().db, plan.id);
+	const month = (value: string | null) => (value === 'ongoing' ? m.status_ongoing() : (value ?? ''));
+	return csvResponse(plan, 'acties', [
+		[
+			m.export_col_chapter(),
+			m.export_col_number(),
+			m.export_col_theme(),
+			m.export_col_level(),
+			m.export_col_action(),
+			m.export_col_status(),
+			m.export_col_start(),
+			m.export_col_end(),
+			m.export_col_lead(),
+			m.export_col_municipality(),
+			m.export_col_cost(),
+			m.export_col_funding(),
+			m.export_col_progress(),
+			m.export_col_text()
+		],
+		...actions.map((a) => [
+			a.chapter,
+			a.themeNumber,
+			a.theme,
+			a.level === 'regional' ? m.plan_level_regional() : m.plan_level_local(),
+			a.title,
+			statusLabel(a.status),
+			month(a.planningStart),
+			month(a.planningEnd),
+			a.lead,
+			a.municipality,
+			a.cost,
+			a.funding,
+			a.progress,
+			a.text
+		])
+	]);
+};
