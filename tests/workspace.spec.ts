@@ -202,3 +202,16 @@ test('a reader downloads the plan’s actions and indicator values as CSV for Ex
 	expect((await other.request.get(`/plannen/${plan.id}/export/acties.csv`)).status()).toBe(404);
 	await stranger.close();
 });
+
+test('the header search finds a theme across plans and opens it', async ({ page }) => {
+	await login(page, 'viewer');
+	await page.getByRole('searchbox', { name: 'Zoek in Kring' }).fill('lokale teams sterke');
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Zoeken' })).toBeVisible();
+	await expect(page.getByRole('status')).toContainText('Gevonden bij ‘lokale teams sterke’');
+	const hit = page.getByRole('link', { name: 'Sterke lokale teams' }).first();
+	await expect(hit.locator('mark').first()).toBeVisible();
+	await expectAccessible(page);
+	await hit.click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Sterke lokale teams');
+});
