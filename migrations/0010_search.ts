@@ -15,19 +15,25 @@ const TABLES = [
 ] as const;
 
 export async function up(db: Kysely<any>): Promise<void> {
+	// a stable integer per indexed row (INTEGER PRIMARY KEY survives VACUUM), so the
+	// index is updated by rowid instead of scanning it
+	await sql`create table search_docs (docid integer primary key, kind text not null, id text not null, unique (kind, id))`.execute(db);
 	await sql`create virtual table search_index using fts5(kind unindexed, id unindexed, plan_id unindexed, title, body, tokenize = 'unicode61 remove_diacritics 2')`.execute(db);
 	for (const t of TABLES) {
 		const table = sql.raw(t.table);
 		const kind = sql.lit(t.kind);
-		const add = sql`insert into search_index (kind, id, plan_id, title, body) select ${kind}, new.id, ${t.plan}, ${t.title}, ${t.body} where new.archived_at is null;`;
-		const remove = sql`delete from search_index where kind = ${kind} and id = old.id;`;
+		const add = sql`insert or ignore into search_docs (kind, id) values (${kind}, new.id);
+			insert into search_index (rowid, kind, id, plan_id, title, body)
+				select d.docid, ${kind}, new.id, ${t.plan}, ${t.title}, ${t.body} from search_docs d where d.kind = ${kind} and d.id = new.id and new.archived_at is null;`;
+		const remove = sql`delete from search_index where rowid = (select docid from search_docs where kind = ${kind} and id = old.id);`;
 		await sql`create trigger ${sql.raw(`search_${t.table}_insert`)} after insert on ${table} begin ${add} end`.execute(db);
 		await sql`create trigger ${sql.raw(`search_${t.table}_update`)} after update of ${t.columns} on ${table} begin ${remove} ${add} end`.execute(db);
-		await sql`create trigger ${sql.raw(`search_${t.table}_delete`)} after delete on ${table} begin ${remove} end`.execute(db);
+		await sql`create trigger ${sql.raw(`search_${t.table}_delete`)} after delete on ${table} begin ${remove} delete from search_docs where kind = ${kind} and id = old.id; end`.execute(db);
 		// what is there already
-		const existing = sql.raw(t.table);
-		await sql`insert into search_index (kind, id, plan_id, title, body)
-			select ${kind}, new.id, ${t.plan}, ${t.title}, ${t.body} from ${existing} as new where new.archived_at is null`.execute(db);
+		await sql`insert into search_docs (kind, id) select ${kind}, id from ${table}`.execute(db);
+		await sql`insert into search_index (rowid, kind, id, plan_id, title, body)
+			select d.docid, ${kind}, new.id, ${t.plan}, ${t.title}, ${t.body}
+			from ${table} as new join search_docs d on d.kind = ${kind} and d.id = new.id where new.archived_at is null`.execute(db);
 	}
 }
 
@@ -36,4 +42,5 @@ export async function down(db: Kysely<any>): Promise<void> {
 		for (const event of ['insert', 'update', 'delete']) await sql`drop trigger if exists ${sql.raw(`search_${t.table}_${event}`)}`.execute(db);
 	}
 	await sql`drop table search_index`.execute(db);
+	await sql`drop table search_docs`.execute(db);
 }
