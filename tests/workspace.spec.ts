@@ -215,3 +215,27 @@ test('the header search finds a theme across plans and opens it', async ({ page 
 	await hit.click();
 	await expect(page.getByRole('heading', { level: 1 })).toContainText('Sterke lokale teams');
 });
+
+test('the budget overview shows the plan’s funding sources per year and what actions cost against them', async ({ page }) => {
+	await login(page, 'viewer');
+	const plan = await planBySlug(page, SAMEN_VEILIG_PLAN);
+	await page.goto(`/plannen/${plan.id}`);
+	await page.getByRole('link', { name: 'Begroting', exact: true }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Begroting' })).toBeVisible();
+	const table = page.getByRole('table', { name: 'Dekkingsbronnen' });
+	const row = table.getByRole('row', { name: /^DU Vrouwenopvang — vrouwenopvang/ });
+	await expect(row.getByRole('cell', { name: '€ 3.100.000' }).first()).toBeVisible();
+	await expect(table.getByRole('columnheader', { name: '2019' })).toBeVisible();
+	await expectAccessible(page);
+});
+
+test('the indicators page shows each figure as a number with a bar, per year and place', async ({ page }) => {
+	await login(page, 'viewer');
+	const plan = await planBySlug(page, SAMEN_VEILIG_PLAN);
+	await page.goto(`/plannen/${plan.id}`);
+	await page.getByRole('link', { name: 'Indicatoren', exact: true }).click();
+	const indicator = page.getByRole('region', { name: 'Aantal meldingen bij Veilig Thuis' });
+	await expect(indicator.getByRole('row', { name: /Regio Arnhem/ })).toContainText('2.170');
+	await expect(indicator.getByRole('row', { name: /Achterhoek/ })).toContainText('1.151');
+	await expectAccessible(page);
+});
