@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { loadUserRoles, type UserRoles } from '$lib/server/access';
+import { canReadRegion, loadUserRoles, type UserRoles } from '$lib/server/access';
+import { getPlan, type PlanRow } from '$lib/server/plan';
 import { getRuntime } from '$lib/server/runtime';
 
 /** The signed-in user (the hook already sent everyone else to /login) and their roles. */
@@ -16,4 +17,12 @@ export function notFound(): never {
 
 export function forbidden(): never {
 	error(403, 'Je hebt hiervoor geen rechten.');
+}
+
+/** A plan the signed-in user may read (any role in its region), with their roles; 404 otherwise. */
+export async function readablePlan(locals: App.Locals, planId: string): Promise<{ plan: PlanRow; roles: UserRoles }> {
+	const { roles } = await currentUser(locals);
+	const plan = await getPlan(getRuntime().db, planId);
+	if (!plan || !canReadRegion(roles, plan.regionId)) notFound();
+	return { plan, roles };
 }

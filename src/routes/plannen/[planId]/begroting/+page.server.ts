@@ -1,15 +1,10 @@
-import { canReadRegion } from '$lib/server/access';
 import { getBudget } from '$lib/server/budget';
-import { getPlan } from '$lib/server/plan';
 import { getRuntime } from '$lib/server/runtime';
-import { currentUser, notFound } from '$lib/route-helpers.server';
+import { readablePlan } from '$lib/route-helpers.server';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals, depends }) => {
 	depends(`plan:${params.planId}`);
-	const { db } = getRuntime();
-	const { roles } = await currentUser(locals);
-	const plan = await getPlan(db, params.planId);
-	if (!plan || !canReadRegion(roles, plan.regionId)) notFound();
-	return { plan: { id: plan.id, title: plan.title }, budget: await getBudget(db, plan.id) };
+	const { plan } = await readablePlan(locals, params.planId);
+	return { plan: { id: plan.id, title: plan.title }, budget: await getBudget(getRuntime().db, plan.id) };
 };

@@ -7,16 +7,13 @@ import { publishPlanChange } from '$lib/server/events';
 import { formToObject, parseInput } from '$lib/server/forms';
 import { getMatrix, getPlan, setAdoption } from '$lib/server/plan';
 import { getRuntime } from '$lib/server/runtime';
-import { currentUser, notFound } from '$lib/route-helpers.server';
+import { currentUser, notFound, readablePlan } from '$lib/route-helpers.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals, depends }) => {
 	depends(`plan:${params.planId}`);
-	const { db } = getRuntime();
-	const { roles } = await currentUser(locals);
-	const plan = await getPlan(db, params.planId);
-	if (!plan || !canReadRegion(roles, plan.regionId)) notFound();
-	return { plan: { id: plan.id, title: plan.title, levels: plan.levels }, matrix: await getMatrix(db, plan, roles) };
+	const { plan, roles } = await readablePlan(locals, params.planId);
+	return { plan: { id: plan.id, title: plan.title, levels: plan.levels }, matrix: await getMatrix(getRuntime().db, plan, roles) };
 };
 
 const Id = v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/));

@@ -1,5 +1,6 @@
 import { m } from '$lib/paraglide/messages';
-import { csvResponse, exportPlan } from '$lib/plan-export.server';
+import { csvResponse } from '$lib/plan-export.server';
+import { readablePlan } from '$lib/route-helpers.server';
 import { exportActions } from '$lib/server/export';
 import { getRuntime } from '$lib/server/runtime';
 import { statusLabel } from '$lib/status';
@@ -7,7 +8,7 @@ import type { RequestHandler } from './$types';
 
 /** GET: the plan's actions as CSV (one row per action, the card's text in the last column). */
 export const GET: RequestHandler = async ({ locals, params }) => {
-	const plan = await exportPlan(locals, params.planId);
+	const { plan } = await readablePlan(locals, params.planId);
 	const actions = await exportActions(getRuntime().db, plan.id);
 	const month = (value: string | null) => (value === 'ongoing' ? m.status_ongoing() : (value ?? ''));
 	return csvResponse(plan, 'acties', [

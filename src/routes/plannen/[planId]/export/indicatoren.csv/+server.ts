@@ -1,12 +1,13 @@
 import { m } from '$lib/paraglide/messages';
-import { csvResponse, exportPlan } from '$lib/plan-export.server';
+import { csvResponse } from '$lib/plan-export.server';
+import { readablePlan } from '$lib/route-helpers.server';
 import { exportIndicatorValues } from '$lib/server/export';
 import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
 /** GET: the plan's indicator values as CSV (one row per value, per year and gemeente or subregion). */
 export const GET: RequestHandler = async ({ locals, params }) => {
-	const plan = await exportPlan(locals, params.planId);
+	const { plan } = await readablePlan(locals, params.planId);
 	const values = await exportIndicatorValues(getRuntime().db, plan.id);
 	return csvResponse(plan, 'indicatoren', [
 		[m.export_col_indicator(), m.export_col_unit(), m.export_col_source(), m.export_col_year(), m.export_col_municipality(), m.export_col_subregion(), m.export_col_value()],
