@@ -239,3 +239,34 @@ test('the indicators page shows each figure as a number with a bar, per year and
 	await expect(indicator.getByRole('row', { name: /Achterhoek/ })).toContainText('1.151');
 	await expectAccessible(page);
 });
+
+test('the werkgroep adds and removes a figure of an indicator; a reader cannot', async ({ page, browser, baseURL }) => {
+	await login(page, 'editor');
+	const plan = await planBySlug(page, NOG_PLAN);
+	await page.goto(`/plannen/${plan.id}/indicatoren`);
+	const name = 'Aantal meldingen en adviezen bij vermoedens van huiselijk geweld';
+	const indicator = page.getByRole('region', { name });
+	await indicator.getByText('Cijfer toevoegen of wijzigen').click();
+	await indicator.getByLabel('Jaar').fill('2025');
+	await indicator.getByLabel(/^Waarde/).fill('1250');
+	await indicator.getByRole('button', { name: 'Cijfer opslaan' }).click();
+	await expect(indicator.getByText('Het cijfer is opgeslagen.')).toBeVisible();
+	await expect(indicator.getByRole('row', { name: /Hele regio/ })).toContainText('1.250');
+	await expectAccessible(page);
+
+	const reader = await (await browser.newContext()).newPage();
+	await login(reader, 'viewer');
+	await reader.goto(`/plannen/${plan.id}/indicatoren`);
+	await expect(reader.getByRole('region', { name }).getByRole('row', { name: /Hele regio/ })).toContainText('1.250');
+	await expect(reader.getByText('Cijfer toevoegen of wijzigen')).toHaveCount(0);
+	const indicatorId = await indicator.locator('input[name="indicatorId"]').first().inputValue();
+	const forged = await reader.request.post(`/plannen/${plan.id}/indicatoren?/setValue`, {
+		form: { indicatorId, year: '2025', place: '', value: '1' },
+		headers: { Origin: baseURL!, Accept: 'application/json' }
+	});
+	expect((await forged.json()).status).toBe(403);
+	await reader.context().close();
+
+	await indicator.getByRole('button', { name: 'Verwijder het cijfer van 2025, Hele regio' }).click();
+	await expect(indicator.getByText('Nog geen cijfers.')).toBeVisible();
+});

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../../../server/app.ts';
 import { seedDemo } from './demo.ts';
-import { listIndicators } from './indicators.ts';
+import { listIndicators, removeIndicatorValue, setIndicatorValue } from './indicators.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
 let t: TestDatabase;
@@ -19,12 +19,29 @@ describe('indicators of a plan', () => {
 		const meldingen = indicators.find((i) => i.name === 'Aantal meldingen bij Veilig Thuis')!;
 		expect(meldingen.values).toEqual(
 			expect.arrayContaining([
-				{ year: 2018, place: 'Regio Arnhem', value: 2170 },
-				{ year: 2018, place: 'Achterhoek', value: 1151 }
+				expect.objectContaining({ year: 2018, place: 'Regio Arnhem', value: 2170 }),
+				expect.objectContaining({ year: 2018, place: 'Achterhoek', value: 1151 })
 			])
 		);
 		// a figure for the whole region has no place
-		expect(indicators.find((i) => i.name.startsWith('Moviera: advies'))!.values).toEqual([{ year: 2018, place: null, value: 578 }]);
+		expect(indicators.find((i) => i.name.startsWith('Moviera: advies'))!.values).toEqual([expect.objectContaining({ year: 2018, place: null, value: 578 })]);
+	});
+
+	it('a figure for a year and place is set, replaced, and removed', async () => {
+		const [indicator] = await listIndicators(t.db, await planId('noord-oost-gelderland-uitvoeringsagenda-2024-2028'));
+		const epe = (await t.db.selectFrom('municipalities').select('id').where('slug', '=', 'epe').executeTakeFirstOrThrow()).id;
+		await setIndicatorValue(t.db, { indicatorId: indicator.id, year: 2024, place: null, value: 1200 });
+		await setIndicatorValue(t.db, { indicatorId: indicator.id, year: 2024, place: { municipalityId: epe }, value: 80 });
+		await setIndicatorValue(t.db, { indicatorId: indicator.id, year: 2024, place: null, value: 1250.5 });
+		const values = async () => (await listIndicators(t.db, await planId('noord-oost-gelderland-uitvoeringsagenda-2024-2028'))).find((i) => i.id === indicator.id)!.values;
+		// the whole region first, then the places
+		expect(await values()).toEqual([
+			expect.objectContaining({ year: 2024, place: null, value: 1250.5 }),
+			expect.objectContaining({ year: 2024, place: 'Epe', value: 80 })
+		]);
+		expect(await removeIndicatorValue(t.db, { indicatorId: indicator.id, year: 2024, place: { municipalityId: epe } })).toBe(true);
+		expect((await values()).map((v) => v.place)).toEqual([null]);
+		await removeIndicatorValue(t.db, { indicatorId: indicator.id, year: 2024, place: null });
 	});
 
 	it('an indicator without figures yet is still listed, with no values', async () => {
