@@ -270,3 +270,34 @@ test('the werkgroep adds and removes a figure of an indicator; a reader cannot',
 	await indicator.getByRole('button', { name: 'Verwijder het cijfer van 2025, Hele regio' }).click();
 	await expect(indicator.getByText('Nog geen cijfers.')).toBeVisible();
 });
+
+test('the werkgroep sets and removes a funding amount for a year; a reader cannot', async ({ page, browser, baseURL }) => {
+	await login(page, 'editor');
+	const plan = await planBySlug(page, SAMEN_VEILIG_PLAN);
+	await page.goto(`/plannen/${plan.id}/begroting`);
+	const source = page.getByRole('region', { name: /^Acties betaald uit: DU Vrouwenopvang — Centra seksueel geweld/ });
+	await source.getByText('Bedragen van deze bron').click();
+	await source.getByLabel('Jaar').fill('2020');
+	await source.getByLabel('Bedrag in euro\'s').fill('€ 120.000');
+	await source.getByRole('button', { name: 'Bedrag opslaan' }).click();
+	await expect(page.getByText('Het bedrag is opgeslagen.')).toBeVisible();
+	const row = page.getByRole('table', { name: 'Dekkingsbronnen' }).getByRole('row', { name: /^DU Vrouwenopvang — Centra seksueel geweld/ });
+	await expect(row).toContainText('120.000');
+	await expectAccessible(page);
+
+	const reader = await (await browser.newContext()).newPage();
+	await login(reader, 'viewer');
+	await reader.goto(`/plannen/${plan.id}/begroting`);
+	await expect(reader.getByText('Bedragen van deze bron')).toHaveCount(0);
+	const sourceId = await source.locator('input[name="sourceId"]').first().inputValue();
+	const forged = await reader.request.post(`/plannen/${plan.id}/begroting?/setAmount`, {
+		form: { sourceId, year: '2020', amount: '1' },
+		headers: { Origin: baseURL!, Accept: 'application/json' }
+	});
+	expect((await forged.json()).status).toBe(403);
+	await reader.context().close();
+
+	await source.getByRole('button', { name: 'Verwijder het bedrag van 2020' }).click();
+	await expect(page.getByText('Het bedrag is verwijderd.')).toBeVisible();
+	await expect(row).not.toContainText('120.000');
+});

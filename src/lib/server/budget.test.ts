@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../../../server/app.ts';
-import { getBudget } from './budget.ts';
+import { getBudget, removeFundingAmount, setFundingAmount } from './budget.ts';
 import { seedDemo } from './demo.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
@@ -36,6 +36,19 @@ describe('budget overview', () => {
 		expect(after.allocated).toBe(after.actions.reduce((sum, x) => sum + (x.cost ?? 0), 0));
 		expect(after.allocated).toBeGreaterThanOrEqual(40_000);
 		expect(budget.unfunded).toContainEqual({ id: c.id, title: expect.any(String), cost: 15_000 });
+	});
+
+	it('an amount for a year is set, replaced and removed, and the total follows', async () => {
+		const [source] = (await getBudget(t.db, planId)).sources;
+		await setFundingAmount(t.db, { sourceId: source.id, year: 2021, amount: 250_000 });
+		await setFundingAmount(t.db, { sourceId: source.id, year: 2021, amount: 275_000 });
+		let after = (await getBudget(t.db, planId)).sources.find((s) => s.id === source.id)!;
+		expect(after.amounts[2021]).toBe(275_000);
+		expect(after.total).toBe(source.total + 275_000);
+		expect(await removeFundingAmount(t.db, { sourceId: source.id, year: 2021 })).toBe(true);
+		after = (await getBudget(t.db, planId)).sources.find((s) => s.id === source.id)!;
+		expect(after.amounts[2021]).toBeUndefined();
+		expect(after.total).toBe(source.total);
 	});
 
 	it('leaves archived actions out', async () => {

@@ -75,3 +75,18 @@ export async function getBudget(db: Db, planId: string): Promise<Budget> {
 		}
 	};
 }
+
+/** Sets a funding source's amount for a year (whole euros), replacing the one there was. */
+export async function setFundingAmount(db: Db, input: { sourceId: string; year: number; amount: number }): Promise<void> {
+	await db
+		.insertInto('funding_amounts')
+		.values({ funding_source_id: input.sourceId, year: input.year, amount: input.amount })
+		.onConflict((oc) => oc.columns(['funding_source_id', 'year']).doUpdateSet({ amount: input.amount }))
+		.execute();
+}
+
+/** Removes a funding source's amount for a year; true when there was one. */
+export async function removeFundingAmount(db: Db, input: { sourceId: string; year: number }): Promise<boolean> {
+	const result = await db.deleteFrom('funding_amounts').where('funding_source_id', '=', input.sourceId).where('year', '=', input.year).executeTakeFirst();
+	return Number(result.numDeletedRows) > 0;
+}
