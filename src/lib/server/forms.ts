@@ -32,3 +32,8 @@ export function parseInput<TSchema extends v.GenericSchema>(
 	const first = Object.values(errors)[0];
 	return { ok: false, errors, message: first ?? fallbackMessage };
 }
+
+/** A year typed in a form ('2025'), as a number from 1990 to 2100; `message` when it is not one. */
+export function yearField(message: string) {
+	return v.pipe(v.string(), v.trim(), v.regex(/^\d{4}$/, message), v.transform(Number), v.minValue(1990, message), v.maxValue(2100, message));
+}

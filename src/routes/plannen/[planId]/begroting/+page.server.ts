@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { canEditPlan } from '$lib/server/access';
 import { getBudget, removeFundingAmount, setFundingAmount } from '$lib/server/budget';
-import { formToObject, parseInput } from '$lib/server/forms';
+import { formToObject, parseInput, yearField } from '$lib/server/forms';
 import { getRuntime } from '$lib/server/runtime';
 import { readablePlan } from '$lib/route-helpers.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,7 +16,7 @@ export const load: PageServerLoad = async ({ params, locals, depends }) => {
 
 const YearInput = v.object({
 	sourceId: v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/)),
-	year: v.pipe(v.string(), v.trim(), v.regex(/^\d{4}$/, m.indicators_error_year()), v.transform(Number), v.minValue(1990, m.indicators_error_year()), v.maxValue(2100, m.indicators_error_year()))
+	year: yearField(m.indicators_error_year())
 });
 const AmountInput = v.object({
 	...YearInput.entries,

@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { canEditPlan } from '$lib/server/access';
-import { formToObject, parseInput } from '$lib/server/forms';
+import { formToObject, parseInput, yearField } from '$lib/server/forms';
 import { listIndicators, removeIndicatorValue, setIndicatorValue, type IndicatorPlace } from '$lib/server/indicators';
 import { getRuntime } from '$lib/server/runtime';
 import { readablePlan } from '$lib/route-helpers.server';
@@ -24,7 +24,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 
 const ValueInput = v.object({
 	indicatorId: v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/)),
-	year: v.pipe(v.string(), v.trim(), v.regex(/^\d{4}$/, m.indicators_error_year()), v.transform(Number), v.minValue(1990, m.indicators_error_year()), v.maxValue(2100, m.indicators_error_year())),
+	year: yearField(m.indicators_error_year()),
 	/** '' = the whole region, 'gemeente:<id>', or 'deel:<name of a part of the region>' */
 	place: v.pipe(v.optional(v.string(), ''), v.maxLength(120), v.regex(/^(|gemeente:[a-z0-9]{1,40}|deel:.{1,100})$/, m.validation_bad_input()))
 });
