@@ -199,6 +199,13 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 		`/plannen/${plan.id}/acties/${successorId}`
 	);
 	await expectAccessible(viewer);
+	// printed or saved as PDF: the version's text without the site around it
+	await expect(viewer.getByRole('button', { name: 'Afdrukken of bewaren als pdf' })).toBeVisible();
+	await viewer.emulateMedia({ media: 'print' });
+	await expect(viewer.locator('.kring-header')).toBeHidden();
+	await expect(viewer.getByRole('button', { name: 'Afdrukken of bewaren als pdf' })).toBeHidden();
+	await expect(frozen.getByRole('heading', { name: kept.title })).toBeVisible();
+	await viewer.emulateMedia({ media: 'screen' });
 
 	await viewer.getByRole('link', { name: 'Vergelijk met het huidige plan' }).click();
 	const changed = viewer.locator(`[data-action-id="${kept.id}"]`);
