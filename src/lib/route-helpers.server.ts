@@ -20,9 +20,12 @@ export function forbidden(): never {
 }
 
 /** A plan the signed-in user may read (any role in its region), with their roles; 404 otherwise. */
-export async function readablePlan(locals: App.Locals, planId: string): Promise<{ plan: PlanRow; roles: UserRoles }> {
-	const { roles } = await currentUser(locals);
+export async function readablePlan(
+	locals: App.Locals,
+	planId: string
+): Promise<{ plan: PlanRow; roles: UserRoles; user: NonNullable<App.Locals['user']> }> {
+	const { user, roles } = await currentUser(locals);
 	const plan = await getPlan(getRuntime().db, planId);
 	if (!plan || !canReadRegion(roles, plan.regionId)) notFound();
-	return { plan, roles };
+	return { plan, roles, user };
 }

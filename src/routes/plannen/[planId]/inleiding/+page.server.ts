@@ -1,14 +1,10 @@
 import { docName } from '$lib/doc-name';
-import { canEditPlan, canReadRegion } from '$lib/server/access';
-import { getPlan } from '$lib/server/plan';
-import { getRuntime } from '$lib/server/runtime';
-import { currentUser, notFound } from '$lib/route-helpers.server';
+import { canEditPlan } from '$lib/server/access';
+import { readablePlan } from '$lib/route-helpers.server';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
-	const { user, roles } = await currentUser(locals);
-	const plan = await getPlan(getRuntime().db, params.planId);
-	if (!plan || !canReadRegion(roles, plan.regionId)) notFound();
+	const { user, plan, roles } = await readablePlan(locals, params.planId);
 	return {
 		plan: { id: plan.id, title: plan.title },
 		documentName: docName({ kind: 'plan', id: plan.id }),

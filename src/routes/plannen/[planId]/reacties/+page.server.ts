@@ -1,12 +1,7 @@
-import { canReadRegion } from '$lib/server/access';
-import { getPlan } from '$lib/server/plan';
-import { getRuntime } from '$lib/server/runtime';
-import { currentUser, notFound } from '$lib/route-helpers.server';
+import { readablePlan } from '$lib/route-helpers.server';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
-	const { roles } = await currentUser(locals);
-	const plan = await getPlan(getRuntime().db, params.planId);
-	if (!plan || !canReadRegion(roles, plan.regionId)) notFound();
+	const { plan } = await readablePlan(locals, params.planId);
 	return { plan: { id: plan.id, title: plan.title } };
 };
