@@ -5,7 +5,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// KRING_BUILD_DIR: a separate build (and SvelteKit output) folder, so two builds on one checkout do not collide.
+		adapter: adapter({ out: process.env.KRING_BUILD_DIR ? `${process.env.KRING_BUILD_DIR}/build` : 'build' }),
+		...(process.env.KRING_BUILD_DIR ? { outDir: `${process.env.KRING_BUILD_DIR}/.svelte-kit` } : {}),
 		csp: {
 			mode: 'nonce',
 			directives: {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startKring } from './app.ts';
 import { readConfig } from './config.ts';
@@ -9,7 +10,9 @@ import { readConfig } from './config.ts';
  * collaboration socket on one HTTP server.
  */
 const config = readConfig();
-const handlerPath = fileURLToPath(new URL('../build/handler.js', import.meta.url));
+const handlerPath = process.env.KRING_BUILD_DIR
+	? resolve(process.env.KRING_BUILD_DIR, 'build/handler.js')
+	: fileURLToPath(new URL('../build/handler.js', import.meta.url));
 if (!existsSync(handlerPath)) {
 	console.error('Kring is not built yet. Run `npm run build` first (or `npm install && npm run build && npm start`).');
 	process.exit(1);
