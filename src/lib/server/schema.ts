@@ -33,6 +33,7 @@ export interface Database {
 	review_decisions: ReviewDecisionTable;
 	plan_versions: PlanVersionTable;
 	version_publications: VersionPublicationTable;
+	audit_log: AuditLogTable;
 }
 
 export interface UserTable {
@@ -43,6 +44,11 @@ export interface UserTable {
 	password_hash: string | null;
 	color: string;
 	created_at: number;
+	/** 1: the instance admin (regions, gemeenten and accounts of the whole installation) */
+	instance_admin: Generated<number>;
+	/** set: the account cannot sign in; it stays for authorship and the audit log */
+	deactivated_at: ColumnType<number | null, number | null | undefined, number | null>;
+	last_login_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SessionTable {
@@ -364,4 +370,27 @@ export interface VersionPublicationTable {
 	token: string;
 	published_by: string;
 	published_at: number;
+}
+
+export type AuditResult = 'success' | 'failure';
+
+export interface AuditLogTable {
+	id: Generated<number>;
+	at: number;
+	actor_id: string | null;
+	/** the actor's name at the time (the account may be renamed or deactivated later) */
+	actor_name: string | null;
+	/** a dotted event name, e.g. 'login', 'login.failed', 'invitation.created' (src/lib/server/audit.ts) */
+	action: string;
+	object_type: string | null;
+	object_id: string | null;
+	/** a readable name of the object at the time (a plan's title, an invited e-mail address) */
+	object_label: string | null;
+	/** the region the event belongs to; null for instance-wide events */
+	region_id: string | null;
+	result: AuditResult;
+	/** the client address the request came from */
+	origin: string | null;
+	/** JSON of structured facts (a role, a count); never passwords, tokens or typed text */
+	detail: string | null;
 }
