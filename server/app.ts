@@ -7,6 +7,7 @@ import { migrateToLatest } from '../src/lib/server/migrate.ts';
 import { publishInboxChanges, publishPlanChange } from '../src/lib/server/events.ts';
 import { projectDocument } from '../src/lib/server/projection.ts';
 import { sendDeadlineReminders } from '../src/lib/server/reminder.ts';
+import { createMailer } from '../src/lib/server/mail.ts';
 import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
 import { createCollabServer } from './collab/index.ts';
 import { writeInitialState } from './collab/store.ts';
@@ -82,6 +83,8 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			account: { freeFailures: 5, baseDelayMs: config.throttleBaseSeconds * 1000, maxDelayMs: 15 * 60_000, maxChecksPerHour: 100 },
 			address: { freeFailures: 50, baseDelayMs: config.throttleBaseSeconds * 1000, maxDelayMs: 15 * 60_000, maxChecksPerHour: 1000 }
 		},
+		mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: logger.child({ part: 'mail' }) }),
+		publicOrigin: config.origin,
 		recheckUser: (userId) => collab.recheckUser(userId),
 		changeDocument: (name, fn) => collab.change(name, fn, 'server'),
 		createDocument,

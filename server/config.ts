@@ -16,6 +16,9 @@ export interface Config {
 	throttleBaseSeconds: number;
 	collabMaxPayload: number;
 	demoData: boolean;
+	/** smtp://user:pass@host:port; null: mail is off */
+	smtpUrl: string | null;
+	mailFrom: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -25,6 +28,19 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 	if (!Number.isFinite(value) || value < min || value > max) {
 		throw new Error(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
 	}
+	return value;
+}
+
+function smtpUrl(raw: string | undefined): string | null {
+	const value = raw?.trim();
+	if (!value) return null;
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		throw new Error('SMTP_URL must be a URL such as smtp://user:pass@host:587');
+	}
+	if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://');
 	return value;
 }
 
@@ -49,6 +65,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 		sessionAbsoluteHours: int(env, 'SESSION_ABSOLUTE_HOURS', 7 * 24, 1, 24 * 365),
 		throttleBaseSeconds: int(env, 'LOGIN_THROTTLE_BASE_SECONDS', 2, 0.05, 3600),
 		collabMaxPayload: int(env, 'COLLAB_MAX_PAYLOAD', 1024 * 1024, 1024, 64 * 1024 * 1024),
-		demoData: env.DEMO_DATA !== 'false'
+		demoData: env.DEMO_DATA !== 'false',
+		smtpUrl: smtpUrl(env.SMTP_URL),
+		mailFrom: env.MAIL_FROM?.trim() || 'Kring <kring@localhost>'
 	});
 }

@@ -14,6 +14,10 @@ export interface Runtime {
 	logger: Logger;
 	sessionPolicy: SessionPolicy;
 	throttle: { account: ThrottlePolicy; address: ThrottlePolicy };
+	/** Outgoing e-mail (SMTP_URL); `enabled` false when mail is off. See src/lib/server/mail.ts for the contract. */
+	mailer: import('./mail.ts').Mailer;
+	/** ORIGIN when configured (e.g. https://kring.example.nl), for links in e-mail; null: derive from the request. */
+	publicOrigin: string | null;
 	/** Re-checks a user's open collaboration sockets (after logout, password or rights change). */
 	recheckUser(userId: string): void;
 	/** Changes a collaborative document on the server, through the same persist-then-broadcast path as clients. */
