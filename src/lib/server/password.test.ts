@@ -16,8 +16,26 @@ describe('passwords', () => {
 
 	it('accept 8 to 128 characters, counted as characters not bytes', () => {
 		expect(checkPasswordStrength('1234567')).toBe('too_short');
-		expect(checkPasswordStrength('12345678')).toBeNull();
+		expect(checkPasswordStrength('k3rn-ui7z')).toBeNull();
 		expect(checkPasswordStrength('ë'.repeat(128))).toBeNull();
 		expect(checkPasswordStrength('x'.repeat(129))).toBe('too_long');
+	});
+
+	it('refuse the most common passwords, whatever their case', () => {
+		expect(checkPasswordStrength('password')).toBe('common');
+		expect(checkPasswordStrength('12345678')).toBe('common');
+		expect(checkPasswordStrength('Welkom123')).toBe('common');
+		expect(checkPasswordStrength('samen-veilig-2026')).toBeNull();
+	});
+
+	it("refuse the account's own e-mail address or its name part", () => {
+		expect(checkPasswordStrength('Els.de.Wit@gemeente.nl', { email: 'els.de.wit@gemeente.nl' })).toBe('same_as_email');
+		expect(checkPasswordStrength('els.de.wit', { email: 'els.de.wit@gemeente.nl' })).toBe('same_as_email');
+		expect(checkPasswordStrength('els.de.wit-2026!', { email: 'els.de.wit@gemeente.nl' })).toBeNull();
+	});
+
+	it('refuse only spaces or one character repeated', () => {
+		expect(checkPasswordStrength('          ')).toBe('too_simple');
+		expect(checkPasswordStrength('qqqqqqqqqqqq')).toBe('too_simple');
 	});
 });

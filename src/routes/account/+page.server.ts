@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
+import { passwordProblemMessage } from '$lib/password-messages';
 import { formToObject, parseInput, type FieldErrors } from '$lib/server/forms';
 import { checkPasswordStrength, verifyPassword } from '$lib/server/password';
 import { getRuntime } from '$lib/server/runtime';
@@ -14,11 +15,7 @@ const ChangePasswordInput = v.object({
 		v.minLength(1, () => m.validation_password_required()),
 		v.maxLength(1024, () => m.validation_too_long())
 	),
-	next: v.pipe(
-		v.string(() => m.password_too_short()),
-		v.check((s) => checkPasswordStrength(s) !== 'too_short', () => m.password_too_short()),
-		v.check((s) => checkPasswordStrength(s) !== 'too_long', () => m.password_too_long())
-	),
+	next: v.pipe(v.string(() => m.password_too_short()), v.maxLength(1024, () => m.password_too_long())),
 	repeat: v.pipe(v.string(() => m.password_mismatch()), v.maxLength(1024, () => m.validation_too_long()))
 });
 
@@ -31,6 +28,8 @@ export const actions: Actions = {
 		const parsed = parseInput(ChangePasswordInput, formToObject(await request.formData()), m.validation_bad_input());
 		if (!parsed.ok) return fail(400, { message: parsed.message, errors: parsed.errors });
 		const { current, next, repeat } = parsed.data;
+		const problem = checkPasswordStrength(next, { email: user.email });
+		if (problem) return fail(400, { message: passwordProblemMessage(problem), errors: { next: passwordProblemMessage(problem) } as FieldErrors });
 		if (next !== repeat) return fail(400, { message: m.password_mismatch(), errors: { repeat: m.password_mismatch() } as FieldErrors });
 		if (!(await verifyPassword(await getPasswordHash(db, user.id), current))) {
 			return fail(400, { message: m.password_current_wrong(), errors: { current: m.password_current_wrong() } as FieldErrors });
