@@ -34,6 +34,10 @@ export interface Database {
 	plan_versions: PlanVersionTable;
 	version_publications: VersionPublicationTable;
 	audit_log: AuditLogTable;
+	account_tokens: AccountTokenTable;
+	user_mfa: UserMfaTable;
+	mfa_recovery_codes: MfaRecoveryCodeTable;
+	mfa_pending_logins: MfaPendingLoginTable;
 }
 
 export interface UserTable {
@@ -49,7 +53,11 @@ export interface UserTable {
 	/** set: the account cannot sign in; it stays for authorship and the audit log */
 	deactivated_at: ColumnType<number | null, number | null | undefined, number | null>;
 	last_login_at: ColumnType<number | null, number | null | undefined, number | null>;
+	/** how new notifications reach the person by mail (migration 0016) */
+	notification_mode: ColumnType<NotificationMode, NotificationMode | undefined, NotificationMode>;
 }
+
+export type NotificationMode = 'immediate' | 'daily' | 'off';
 
 export interface SessionTable {
 	/** hex SHA-256 of the token; the token itself is never stored */
@@ -60,6 +68,10 @@ export interface SessionTable {
 	expires_at: number;
 	/** hard limit, never extended */
 	absolute_expires_at: number;
+	/** last request with this session (updated at most once a minute) */
+	last_used_at: ColumnType<number | null, number | null | undefined, number | null>;
+	/** the browser's User-Agent at sign-in, for the sessions list */
+	user_agent: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RegionTable {
@@ -67,6 +79,8 @@ export interface RegionTable {
 	slug: string;
 	name: string;
 	centrum_municipality_id: string | null;
+	/** 1: the region's admins and editors must use MFA */
+	mfa_required: Generated<number>;
 }
 
 export interface MunicipalityTable {
@@ -393,4 +407,47 @@ export interface AuditLogTable {
 	origin: string | null;
 	/** JSON of structured facts (a role, a count); never passwords, tokens or typed text */
 	detail: string | null;
+}
+
+export type AccountTokenKind = 'password_reset' | 'email_change';
+
+/** Single-use links sent by mail; only the token's hex SHA-256 is stored. */
+export interface AccountTokenTable {
+	id: string;
+	kind: AccountTokenKind;
+	user_id: string;
+	/** the address an e-mail change goes to */
+	new_email: string | null;
+	created_at: number;
+	expires_at: number;
+	used_at: number | null;
+}
+
+export interface UserMfaTable {
+	user_id: string;
+	/** the TOTP key, base32; never logged */
+	secret: string;
+	created_at: number;
+	/** null while enrolment waits for the first code */
+	enabled_at: number | null;
+	/** the last accepted TOTP time step, so a code is accepted only once */
+	last_step: Generated<number>;
+}
+
+export interface MfaRecoveryCodeTable {
+	user_id: string;
+	/** hex SHA-256 of the normalised code */
+	code_hash: string;
+	created_at: number;
+	used_at: number | null;
+}
+
+/** A sign-in whose password was right and that still waits for its second factor (or enrolment). */
+export interface MfaPendingLoginTable {
+	/** hex SHA-256 of the cookie's token */
+	id: string;
+	user_id: string;
+	redirect_to: string;
+	created_at: number;
+	expires_at: number;
 }
