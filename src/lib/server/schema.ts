@@ -34,6 +34,7 @@ export interface Database {
 	plan_versions: PlanVersionTable;
 	version_publications: VersionPublicationTable;
 	audit_log: AuditLogTable;
+	invitations: InvitationTable;
 	account_tokens: AccountTokenTable;
 	user_mfa: UserMfaTable;
 	mfa_recovery_codes: MfaRecoveryCodeTable;
@@ -450,4 +451,29 @@ export interface MfaPendingLoginTable {
 	redirect_to: string;
 	created_at: number;
 	expires_at: number;
+}
+
+export type InvitationRole = RegionRole | 'municipal_editor' | 'ambassador';
+
+export interface InvitationTable {
+	id: string;
+	/** hex SHA-256 of the link's token; the token itself is never stored */
+	token_hash: string;
+	/** normalized (trimmed, lower case) */
+	email: string;
+	region_id: string;
+	role: InvitationRole;
+	/** set exactly when role is municipal_editor: a gemeente of the region */
+	municipality_id: string | null;
+	/** set exactly when role is ambassador: a theme of a plan of the region */
+	theme_id: string | null;
+	/** an existing account-less user row (an ambassador without account) that accepting links to */
+	user_id: string | null;
+	invited_by: string;
+	created_at: number;
+	/** 14 days after creating or resending */
+	expires_at: number;
+	accepted_at: number | null;
+	accepted_by: string | null;
+	withdrawn_at: number | null;
 }
