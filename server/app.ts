@@ -6,6 +6,7 @@ import { isEmpty, seedDemo } from '../src/lib/server/demo.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
 import { publishInboxChanges, publishPlanChange } from '../src/lib/server/events.ts';
 import { projectDocument } from '../src/lib/server/projection.ts';
+import { pruneAuditLog } from '../src/lib/server/audit.ts';
 import { sendDeadlineReminders } from '../src/lib/server/reminder.ts';
 import { createMailer } from '../src/lib/server/mail.ts';
 import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
@@ -16,6 +17,7 @@ import type { Config } from './config.ts';
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 export const DEMO_DIR = fileURLToPath(new URL('./demo', import.meta.url));
 const REMINDER_SWEEP_MS = 15 * 60_000;
+const AUDIT_PRUNE_MS = 24 * 3_600_000;
 
 export interface Kring {
 	runtime: Runtime;
@@ -114,6 +116,19 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 	const reminderTimer = setInterval(() => void sweepReminders(), REMINDER_SWEEP_MS);
 	reminderTimer.unref();
 
+	// Audit log retention (AUDIT_RETENTION_DAYS): at start and once a day.
+	const pruneAudit = async () => {
+		try {
+			const deleted = await pruneAuditLog(db, config.auditRetentionDays);
+			if (deleted > 0) logger.info({ event: 'audit_log_pruned', deleted, retentionDays: config.auditRetentionDays }, 'audit log pruned');
+		} catch (err) {
+			logger.error({ err }, 'audit log pruning failed');
+		}
+	};
+	void pruneAudit();
+	const auditTimer = setInterval(() => void pruneAudit(), AUDIT_PRUNE_MS);
+	auditTimer.unref();
+
 	return {
 		runtime,
 		database,
@@ -123,6 +138,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		},
 		async close() {
 			clearInterval(reminderTimer);
+			clearInterval(auditTimer);
 			await collab.close();
 			await db.destroy();
 		}

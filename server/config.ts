@@ -16,6 +16,8 @@ export interface Config {
 	throttleBaseSeconds: number;
 	collabMaxPayload: number;
 	demoData: boolean;
+	/** audit log rows older than this many days are deleted (daily) */
+	auditRetentionDays: number;
 	/** smtp://user:pass@host:port; null: mail is off */
 	smtpUrl: string | null;
 	mailFrom: string;
@@ -66,6 +68,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 		throttleBaseSeconds: int(env, 'LOGIN_THROTTLE_BASE_SECONDS', 2, 0.05, 3600),
 		collabMaxPayload: int(env, 'COLLAB_MAX_PAYLOAD', 1024 * 1024, 1024, 64 * 1024 * 1024),
 		demoData: env.DEMO_DATA !== 'false',
+		auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 730, 1, 36_500),
 		smtpUrl: smtpUrl(env.SMTP_URL),
 		mailFrom: env.MAIL_FROM?.trim() || 'Kring <kring@localhost>'
 	});
