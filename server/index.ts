@@ -2,7 +2,9 @@ import { createServer } from 'node:http';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SECURITY_HEADERS, HSTS_HEADER } from '../src/lib/server/security-headers.ts';
 import { startKring } from './app.ts';
+import { badRequestTarget, forwardedProtocol, isHttps, sendPlainError } from './http/request-gate.ts';
 import { readConfig } from './config.ts';
 
 /**
@@ -30,13 +32,37 @@ const { handler } = (await import(handlerPath)) as {
 };
 
 const server = createServer((req, res) => {
-	if (!config.origin && !req.headers['x-forwarded-proto']) req.headers['x-forwarded-proto'] = 'http';
-	handler(req, res, () => {
-		res.statusCode = 404;
-		res.end();
-	});
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+	if (isHttps(req, config.origin, process.env.PROTOCOL_HEADER)) res.setHeader(...HSTS_HEADER);
+	const bad = req.headers.host ? badRequestTarget(req.url) : 'no_host';
+	if (bad) {
+		logger.warn({ reason: bad, method: req.method }, 'bad request target');
+		return sendPlainError(res, 400, 'Dit adres klopt niet');
+	}
+	if (!config.origin) {
+		// adapter-node answers an unknown protocol with an English 400; a proxy's
+		// list ("https, http") means its first entry.
+		const proto = forwardedProtocol(req.headers['x-forwarded-proto']);
+		if (proto === undefined) return sendPlainError(res, 400, 'Dit adres klopt niet');
+		req.headers['x-forwarded-proto'] = proto;
+	}
+	try {
+		handler(req, res, () => {
+			res.statusCode = 404;
+			res.end();
+		});
+	} catch (err) {
+		logger.error({ err: err instanceof Error ? err.message : String(err), path: req.url?.split('?')[0] }, 'request handler threw');
+		if (!res.headersSent) sendPlainError(res, 500, 'Er ging iets mis');
+		else res.destroy();
+	}
 });
 server.on('upgrade', (req, socket, head) => kring.handleUpgrade(req, socket, head));
+server.on('connect', (_req, socket) => {
+	logger.warn('CONNECT refused');
+	socket.on('error', () => {});
+	socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+});
 server.on('clientError', (err, socket) => {
 	logger.warn({ err: err.message }, 'bad http request');
 	if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
@@ -66,5 +92,10 @@ async function shutdown(signal: string) {
 	logger.info('stopped');
 	process.exit(0);
 }
+// No input may stop the process: a promise some library forgot to handle is
+// logged (without its data) and the server goes on serving everyone else.
+process.on('unhandledRejection', (reason) => {
+	logger.error({ err: reason instanceof Error ? { message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled rejection');
+});
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,8 +1,10 @@
-import { redirect, type Handle, type HandleServerError } from '@sveltejs/kit';
+import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/cookies';
 import { getRuntime } from '$lib/server/runtime';
+import { HSTS_HEADER, SECURITY_HEADERS } from '$lib/server/security-headers';
+import { guardRequest } from '$lib/server/request-guard';
 import { validateSessionToken } from '$lib/server/session';
 
 const i18n: Handle = ({ event, resolve }) =>
@@ -38,31 +40,35 @@ const session: Handle = async ({ event, resolve }) => {
 			});
 		}
 		if (event.request.method === 'GET' || event.request.method === 'HEAD') {
+			// A returned response, not a thrown redirect: SvelteKit runs this hook on
+			// its own error paths too, where a throw would escape every catch.
 			const target = event.url.pathname + event.url.search;
-			redirect(303, target === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(target)}`);
+			const location = target === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(target)}`;
+			return new Response(null, { status: 303, headers: { Location: location } });
 		}
-		return new Response('Je bent niet ingelogd.', { status: 401 });
+		return new Response('Je bent niet ingelogd.', { status: 401, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 	}
 	return resolve(event);
 };
 
 /** Pages anyone may see; everything else needs a session. */
 function isPublic(path: string): boolean {
-	return path === '/login' || path === '/healthz' || path === '/logout' || path.startsWith('/openbaar/');
+	return path === '/login' || path === '/healthz' || path === '/logout' || path.startsWith('/openbaar/') || path.startsWith('/uitnodiging/');
 }
 
-/** The path as logged: a public link's token is a secret, so it never reaches the log. */
+/** Paths whose next segment is a secret (a capability link): it never reaches the log. */
+const SECRET_PATHS = ['/openbaar/', '/installatie/', '/uitnodiging/', '/wachtwoord-vergeten/', '/e-mail-bevestigen/', '/afmelden/'];
+
 function loggedPath(url: URL): string {
-	return url.pathname.startsWith('/openbaar/') ? '/openbaar/[token]' : url.pathname;
+	const prefix = SECRET_PATHS.find((p) => url.pathname.startsWith(p));
+	return prefix ? `${prefix}[token]` : url.pathname;
 }
 
 const headersAndLog: Handle = async ({ event, resolve }) => {
 	const started = performance.now();
 	const response = await resolve(event);
-	response.headers.set('X-Content-Type-Options', 'nosniff');
-	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-	response.headers.set('X-Frame-Options', 'DENY');
-	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
+	if (event.url.protocol === 'https:') response.headers.set(...HSTS_HEADER);
 	if (!response.headers.has('Cache-Control') && event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
 	getRuntime().logger.info(
 		{
@@ -77,7 +83,17 @@ const headersAndLog: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(headersAndLog, i18n, session);
+/** Cross-site form posts and unreadable form bodies end here, with a Dutch answer. */
+const guard: Handle = async ({ event, resolve }) => {
+	const refused = await guardRequest(event.request, event.url);
+	if (refused) {
+		getRuntime().logger.warn({ event: 'request_refused', reason: refused.reason, method: event.request.method, path: loggedPath(event.url) }, 'request refused');
+		return refused.response;
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(headersAndLog, guard, i18n, session);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status !== 404) {
