@@ -80,6 +80,7 @@ export async function createSession(
 }
 
 const NONE = { session: null, user: null, refreshed: false } as const;
+const LAST_USED_PRECISION_MS = 60_000;
 
 export async function validateSessionToken(
 	db: Db,
@@ -98,14 +99,17 @@ export async function validateSessionToken(
 			'sessions.created_at',
 			'sessions.expires_at',
 			'sessions.absolute_expires_at',
+			'sessions.last_used_at',
 			'users.email',
 			'users.name',
-			'users.color'
+			'users.color',
+			'users.deactivated_at'
 		])
 		.where('sessions.id', '=', id)
 		.executeTakeFirst();
 	if (!row || !constantTimeEqual(row.id, id)) return NONE;
-	if (now >= row.expires_at || now >= row.absolute_expires_at) {
+	// A deactivated account's sessions end (they are also deleted when it is deactivated).
+	if (now >= row.expires_at || now >= row.absolute_expires_at || row.deactivated_at !== null) {
 		await db.deleteFrom('sessions').where('id', '=', id).execute();
 		return NONE;
 	}
@@ -122,9 +126,13 @@ export async function validateSessionToken(
 		const next = Math.min(now + policy.idleTimeoutMs, row.absolute_expires_at);
 		if (next > row.expires_at) {
 			session.expiresAt = next;
-			await db.updateTable('sessions').set({ expires_at: next }).where('id', '=', id).execute();
+			await db.updateTable('sessions').set({ expires_at: next, last_used_at: now }).where('id', '=', id).execute();
 			refreshed = true;
 		}
+	}
+	// The sessions list shows when each was last used; a minute's precision spares a write per request.
+	if (!refreshed && (row.last_used_at ?? 0) < now - LAST_USED_PRECISION_MS) {
+		await db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', id).execute();
 	}
 	return {
 		session,
