@@ -53,7 +53,12 @@ const session: Handle = async ({ event, resolve }) => {
 
 /** Pages anyone may see; everything else needs a session. */
 function isPublic(path: string): boolean {
-	return path === '/login' || path === '/healthz' || path === '/logout' || path.startsWith('/openbaar/') || path.startsWith('/uitnodiging/');
+	return path === '/login' || path === '/healthz' || path === '/logout' || path.startsWith('/openbaar/') || path.startsWith('/uitnodiging/') || isAccountRecoveryPath(path);
+}
+
+/** Password reset, the second sign-in step and the e-mail change link work without a session. */
+function isAccountRecoveryPath(path: string): boolean {
+	return path === '/wachtwoord-vergeten' || path.startsWith('/wachtwoord-vergeten/') || path === '/login/tweede-stap' || path.startsWith('/e-mail-bevestigen/');
 }
 
 /** Paths whose next segment is a secret (a capability link): it never reaches the log. */
