@@ -62,6 +62,12 @@ export const actions: Actions = {
 		}
 
 		await recordSuccess(db, accountKey(email));
+		// A deactivated account cannot sign in (the same answer as a wrong password); the members page shows the last sign-in.
+		const signedIn = await db.updateTable('users').set({ last_login_at: Date.now() }).where('id', '=', user.id).where('deactivated_at', 'is', null).executeTakeFirst();
+		if (Number(signedIn.numUpdatedRows) === 0) {
+			logger.info({ event: 'login_refused_deactivated', user: user.id }, 'login refused: account deactivated');
+			return fail(400, { message: m.login_failed(), errors: {} as FieldErrors, email });
+		}
 		const token = generateSessionToken();
 		const session = await createSession(db, token, user.id, sessionPolicy);
 		event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url, session.expiresAt));
