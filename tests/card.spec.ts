@@ -1,0 +1,95 @@
+import { expect, test as base, type Page } from '@playwright/test';
+import { expectAccessible, login, NOG_PLAN, planBySlug } from './fixtures.ts';
+
+/**
+ * The action card's structured fields. Every test here fails on an uncaught
+ * error in the page: a handler that throws (as "Voortgang" once did with
+ * `.trim is not a function`) loses what was typed while the card looks fine.
+ */
+const test = base.extend<{ pageErrors: string[] }>({
+	pageErrors: [
+		async ({ page }, use) => {
+			const errors: string[] = [];
+			page.on('pageerror', (error) => errors.push(error.message));
+			await use(errors);
+			expect(errors, 'uncaught errors in the page').toEqual([]);
+		},
+		{ auto: true }
+	]
+});
+
+const SAVED = 'Alle wijzigingen opgeslagen';
+const UNSAVED = 'Niet opgeslagen: zie de melding bij het veld';
+
+/** The card of the n-th action of the Noord-Oost-Gelderland agenda (each test its own), opened by the werkgroep. */
+async function openCard(page: Page, n: number): Promise<void> {
+	await login(page, 'editor');
+	const plan = await planBySlug(page, NOG_PLAN);
+	const detail = (await (await page.request.get(`/api/plans/${plan.id}`)).json()) as { chapters: { themes: { actions: { id: string }[] }[] }[] };
+	const action = detail.chapters.flatMap((c) => c.themes.flatMap((t) => t.actions))[n];
+	await page.goto(`/plannen/${plan.id}/acties/${action.id}`);
+	await expect(page.getByLabel('Voortgang in procenten')).toBeEditable();
+}
+
+const badge = (page: Page) => page.locator('.kring-connection');
+
+test('a progress value typed on the card is saved and still there after a reload', async ({ page }) => {
+	await openCard(page, 1);
+	const progress = page.getByLabel('Voortgang in procenten');
+	const before = Number(await progress.inputValue());
+	const value = String(before === 40 ? 45 : 40);
+	await progress.fill(value);
+	await progress.press('Tab');
+	await expect(badge(page)).toHaveText(SAVED);
+	await page.reload();
+	await expect(page.getByLabel('Voortgang in procenten')).toBeEditable();
+	await expect(page.getByLabel('Voortgang in procenten')).toHaveValue(value);
+});
+
+test('progress 150 gets a message beside the field, is not stored, and the card does not say saved', async ({ page }) => {
+	await openCard(page, 2);
+	const progress = page.getByLabel('Voortgang in procenten');
+	const before = await progress.inputValue();
+	await progress.fill('150');
+	await progress.press('Tab');
+	await expect(progress).toHaveAttribute('aria-invalid', 'true');
+	await expect(progress).toHaveAccessibleDescription(/150 kan niet: vul een getal van 0 tot en met 100 in\./);
+	await expect(badge(page)).toHaveText(UNSAVED);
+	await expectAccessible(page);
+
+	await page.reload();
+	await expect(page.getByLabel('Voortgang in procenten')).toBeEditable();
+	await expect(page.getByLabel('Voortgang in procenten')).toHaveValue(before);
+
+	// put right, the message goes and the card is saved
+	await progress.fill('12,5');
+	await progress.press('Tab');
+	await expect(progress).toHaveAccessibleDescription(/Vul een heel getal in, zonder komma\./);
+	await progress.fill('60 %');
+	await progress.press('Tab');
+	await expect(progress).toHaveValue('60');
+	await expect(progress).not.toHaveAttribute('aria-invalid');
+	await expect(page.getByText('Vul een heel getal in')).toHaveCount(0);
+	await expect(badge(page)).toHaveText(SAVED);
+});
+
+test('costs of 12,5 are refused with a message about whole euros; € 12.500 is stored as 12.500', async ({ page }) => {
+	await openCard(page, 3);
+	const cost = page.getByLabel("Kosten in euro's");
+	await cost.fill('12,5');
+	await cost.press('Tab');
+	await expect(cost).toHaveAttribute('aria-invalid', 'true');
+	await expect(cost).toHaveAccessibleDescription(/Vul een bedrag in hele euro's in, zonder centen, bijvoorbeeld 12\./);
+	await expect(cost).toHaveValue('12,5'); // not rounded to 13 behind the person's back
+	await expect(badge(page)).toHaveText(UNSAVED);
+	await expectAccessible(page);
+
+	await cost.fill('€ 12.500');
+	await cost.press('Tab');
+	await expect(cost).toHaveValue('12.500');
+	await expect(cost).not.toHaveAttribute('aria-invalid');
+	await expect(badge(page)).toHaveText(SAVED);
+	await page.reload();
+	await expect(page.getByLabel("Kosten in euro's")).toBeEditable();
+	await expect(page.getByLabel("Kosten in euro's")).toHaveValue('12.500');
+});
