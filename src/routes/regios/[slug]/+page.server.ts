@@ -6,11 +6,12 @@ import { formToObject, parseInput } from '$lib/server/forms';
 import { createPlan, listPlans, PLAN_KINDS, THEME_WORDS } from '$lib/server/plan';
 import { getRuntime } from '$lib/server/runtime';
 import { currentUser, notFound } from '$lib/route-helpers.server';
+import { isInstanceAdmin } from '$lib/audit-query.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
 	const { db } = getRuntime();
-	const { roles } = await currentUser(locals);
+	const { user, roles } = await currentUser(locals);
 	const region = await db.selectFrom('regions').select(['id', 'slug', 'name', 'centrum_municipality_id']).where('slug', '=', params.slug).executeTakeFirst();
 	if (!region || !canReadRegion(roles, region.id)) notFound();
 	const [plans, municipalities, ambassadors] = await Promise.all([
@@ -40,6 +41,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const creatableFor = municipalities.filter((mu) => isAdmin || roles.municipalEditor.has(mu.id));
 	return {
 		canCreateRegional: isAdmin,
+		canReadLog: isAdmin || (await isInstanceAdmin(user.id)),
 		creatableFor,
 		region: { id: region.id, slug: region.slug, name: region.name, centrumId: region.centrum_municipality_id },
 		plans,
