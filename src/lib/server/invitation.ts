@@ -4,6 +4,8 @@ import type { Transaction } from 'kysely';
 import { recordAudit } from './audit.ts';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
+import { sendQuietly, type Mailer } from './mail.ts';
+import { invitationMail, invitationRoleLabel } from './mail-templates.ts';
 import { canManageRegion, checkRoleTarget, grantRoleIn, isPlaceholderEmail, isRegionMember, type Actor, type MemberRole } from './members.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword, type PasswordProblem } from './password.ts';
 import type { Database, InvitationRole } from './schema.ts';
@@ -441,4 +443,45 @@ export async function acceptInvitation(db: Db, token: string, input: AcceptInput
 		const region = await trx.selectFrom('regions').select('slug').where('id', '=', row.region_id).executeTakeFirstOrThrow();
 		return { ok: true, userId, regionSlug: region.slug };
 	});
+}
+
+// ------------------------------------------------------------- mail
+
+/** The link in an invitation; `origin` is ORIGIN or the request's origin. */
+export function invitationLink(origin: string, token: string): string {
+	return `${origin.replace(/\/$/, '')}/uitnodiging/${token}`;
+}
+
+/**
+ * Mails each freshly issued invitation. Never rejects: a failed mail is logged
+ * by the mailer and counted in `failed`; the invitation stays valid and the
+ * admin can copy or resend its link. With mail off nothing is sent.
+ */
+export async function mailInvitations(
+	db: Db,
+	mailer: Mailer,
+	input: { origin: string; regionId: string; inviterName: string; issued: IssuedInvitation[] }
+): Promise<{ sent: number; failed: string[] }> {
+	const region = await db.selectFrom('regions').select('name').where('id', '=', input.regionId).executeTakeFirstOrThrow();
+	let sent = 0;
+	const failed: string[] = [];
+	for (const invitation of input.issued) {
+		const row = await db.selectFrom('invitations').select(['role', 'municipality_id', 'theme_id']).where('id', '=', invitation.id).executeTakeFirstOrThrow();
+		const target = row.municipality_id
+			? await db.selectFrom('municipalities').select('name').where('id', '=', row.municipality_id).executeTakeFirst()
+			: row.theme_id
+				? await db.selectFrom('themes').select('title as name').where('id', '=', row.theme_id).executeTakeFirst()
+				: undefined;
+		const message = invitationMail({
+			to: invitation.email,
+			inviterName: input.inviterName,
+			regionName: region.name,
+			roleLabel: invitationRoleLabel(row.role, target?.name ?? null),
+			link: invitationLink(input.origin, invitation.token),
+			expiresAt: invitation.expiresAt
+		});
+		if (await sendQuietly(mailer, message)) sent++;
+		else if (mailer.enabled) failed.push(invitation.email);
+	}
+	return { sent, failed };
 }

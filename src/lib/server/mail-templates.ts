@@ -50,6 +50,24 @@ export interface InvitationMail {
 	expiresAt: number;
 }
 
+/** The role an invitation gives, in Dutch, e.g. 'redacteur van gemeente Arnhem'. */
+export function invitationRoleLabel(role: string, targetName: string | null): string {
+	switch (role) {
+		case 'admin':
+			return 'beheerder';
+		case 'editor':
+			return 'werkgroeplid (redacteur)';
+		case 'viewer':
+			return 'lezer';
+		case 'municipal_editor':
+			return targetName ? `redacteur van gemeente ${targetName}` : 'redacteur van een gemeente';
+		case 'ambassador':
+			return targetName ? `ambassadeur van ${targetName}` : 'ambassadeur';
+		default:
+			return role;
+	}
+}
+
 const dateFormat = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' });
 
 export function invitationMail(input: InvitationMail): MailMessage {
