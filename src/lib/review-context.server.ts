@@ -52,5 +52,5 @@ export async function loadVersionContext(locals: App.Locals, versionId: string) 
 	if (!version) notFound();
 	const plan = await db.selectFrom('plans').select(['id', 'title', 'region_id']).where('id', '=', version.planId).executeTakeFirst();
 	if (!plan || !canReadRegion(roles, plan.region_id)) notFound();
-	return { version, plan: { id: plan.id, title: plan.title }, user, isAdmin: roles.regionRoles.get(plan.region_id) === 'admin' };
+	return { version, plan: { id: plan.id, title: plan.title, regionId: plan.region_id }, user, isAdmin: roles.regionRoles.get(plan.region_id) === 'admin' };
 }

@@ -10,6 +10,7 @@ import { publishInboxChanges, publishPlanChange } from '$lib/server/events';
 import { formToObject, parseInput } from '$lib/server/forms';
 import { remindReviewers, reviewAssignments, settleReminders } from '$lib/server/reminder';
 import { closeCycle, cycleActions, listDecisions, listReviews, openCheck, saveReview, VERDICTS } from '$lib/server/review';
+import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -101,7 +102,7 @@ export const actions: Actions = {
 		publishInboxChanges(await settleReminders(db, ctx.cycle.id));
 		return { saved: action.id, actionId: action.id, message: m.review_saved() };
 	},
-	close: async ({ request, params, locals }) => {
+	close: async ({ request, params, locals, getClientAddress }) => {
 		const runtime = getRuntime();
 		const ctx = await findCycleContext(locals, params.cycleId);
 		if (!ctx) return fail(404, { message: m.validation_bad_input() });
@@ -114,6 +115,13 @@ export const actions: Actions = {
 			{ cycleId: ctx.cycle.id, userId: ctx.user.id, confirmDeferred: parsed.data.confirmDeferred === 'on', label: parsed.data.label, adoptedAt: parsed.data.adoptedAt }
 		);
 		if (!result.ok) return fail(400, { message: ruleMessage(result.error, result.missing) });
+		// closeCycle has no transaction of its own (it reads documents through the collaboration server): both rows right after it
+		const versionId = result.versionId;
+		await runtime.db.transaction().execute(async (trx) => {
+			const common = { actor: ctx.user, regionId: ctx.plan.regionId, origin: getClientAddress() };
+			await recordAudit(trx, { ...common, action: 'evaluation.closed', object: { type: 'cycle', id: ctx.cycle.id, label: `${ctx.plan.title} — ${ctx.cycle.title}` } });
+			await recordAudit(trx, { ...common, action: 'version.adopted', object: { type: 'version', id: versionId, label: `${ctx.plan.title} — ${parsed.data.label}` } });
+		});
 		runtime.logger.info({ event: 'review_cycle_closed', user: ctx.user.id, cycle: ctx.cycle.id, version: result.versionId }, 'review cycle closed');
 		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
 		publishPlanChange({ planId: ctx.plan.id, kind: 'structure' });

@@ -6,6 +6,7 @@ import type { Db } from '$lib/server/db';
 import { publishPlanChange } from '$lib/server/events';
 import { formToObject, parseInput } from '$lib/server/forms';
 import { archiveAction, createAction, createTheme, getPlan, getPlanOutline, moveAction, moveActionToTheme } from '$lib/server/plan';
+import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { countOpenThreads } from '$lib/server/thread';
 import { currentUser, notFound } from '$lib/route-helpers.server';
@@ -37,7 +38,7 @@ const Title = v.pipe(
 async function editableAction(db: Db, roles: UserRoles, planId: string, actionId: string) {
 	const action = await db
 		.selectFrom('actions')
-		.select(['id', 'theme_id', 'plan_id'])
+		.select(['id', 'theme_id', 'plan_id', 'title'])
 		.where('id', '=', actionId)
 		.where('archived_at', 'is', null)
 		.executeTakeFirst();
@@ -105,7 +106,7 @@ export const actions: Actions = {
 		return { moved: parsed.data.actionId, message: m.action_moved() };
 	},
 
-	archive: async ({ request, params, locals }) => {
+	archive: async ({ request, params, locals, getClientAddress }) => {
 		const { db, logger } = getRuntime();
 		const { user, roles } = await currentUser(locals);
 		const parsed = parseInput(
@@ -114,8 +115,19 @@ export const actions: Actions = {
 			m.validation_bad_input()
 		);
 		if (!parsed.ok) return fail(400, { message: parsed.message });
-		if (!(await editableAction(db, roles, params.planId, parsed.data.actionId))) return refused();
-		await archiveAction(db, parsed.data.actionId, parsed.data.reason || null);
+		const editable = await editableAction(db, roles, params.planId, parsed.data.actionId);
+		if (!editable) return refused();
+		await db.transaction().execute(async (trx) => {
+			await archiveAction(trx, parsed.data.actionId, parsed.data.reason || null);
+			// the reason is typed text: it stays on the action, never in the audit log
+			await recordAudit(trx, {
+				action: 'archive.archived',
+				actor: user,
+				regionId: editable.plan.regionId,
+				object: { type: 'action', id: parsed.data.actionId, label: editable.action.title },
+				origin: getClientAddress()
+			});
+		});
 		logger.info({ event: 'action_archived', user: user.id, action: parsed.data.actionId }, 'action archived');
 		publishPlanChange({ planId: params.planId, kind: 'structure', id: parsed.data.actionId });
 		return { message: m.action_archived() };

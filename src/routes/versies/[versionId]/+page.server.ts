@@ -3,6 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import { loadVersionContext } from '$lib/review-context.server';
 import { getPublication, publishVersion, unpublishVersion } from '$lib/server/publication';
 import { listDecisions } from '$lib/server/review';
+import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { listVersions, withoutStates } from '$lib/server/version';
 import type { Actions, PageServerLoad } from './$types';
@@ -36,19 +37,40 @@ async function adminOnly(locals: App.Locals, versionId: string) {
 }
 
 export const actions: Actions = {
-	publish: async ({ params, locals }) => {
+	publish: async ({ params, locals, getClientAddress }) => {
 		const found = await adminOnly(locals, params.versionId);
 		if ('refused' in found) return found.refused;
 		const { db, logger } = getRuntime();
-		await publishVersion(db, found.context.version.id, found.context.user.id);
+		const { version, plan, user } = found.context;
+		await db.transaction().execute(async (trx) => {
+			await publishVersion(trx, version.id, user.id);
+			await recordAudit(trx, {
+				action: 'publication.published',
+				actor: user,
+				regionId: plan.regionId,
+				object: { type: 'version', id: version.id, label: `${plan.title} — ${version.label}` },
+				origin: getClientAddress()
+			});
+		});
 		logger.info({ event: 'version_published', user: found.context.user.id, version: found.context.version.id }, 'version published');
 		return { ok: true, message: m.version_public_done() };
 	},
-	unpublish: async ({ params, locals }) => {
+	unpublish: async ({ params, locals, getClientAddress }) => {
 		const found = await adminOnly(locals, params.versionId);
 		if ('refused' in found) return found.refused;
 		const { db, logger } = getRuntime();
-		await unpublishVersion(db, found.context.version.id);
+		const { version, plan, user } = found.context;
+		await db.transaction().execute(async (trx) => {
+			if (await unpublishVersion(trx, version.id)) {
+				await recordAudit(trx, {
+					action: 'publication.withdrawn',
+					actor: user,
+					regionId: plan.regionId,
+					object: { type: 'version', id: version.id, label: `${plan.title} — ${version.label}` },
+					origin: getClientAddress()
+				});
+			}
+		});
 		logger.info({ event: 'version_unpublished', user: found.context.user.id, version: found.context.version.id }, 'version withdrawn');
 		return { ok: true, message: m.version_public_withdrawn() };
 	}

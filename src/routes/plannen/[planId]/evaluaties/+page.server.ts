@@ -8,6 +8,7 @@ import { formToObject, parseInput } from '$lib/server/forms';
 import { getPlan } from '$lib/server/plan';
 import { announceCycle } from '$lib/server/reminder';
 import { createCycle, listCycles, openCycle } from '$lib/server/review';
+import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { listVersions } from '$lib/server/version';
 import { currentUser, notFound } from '$lib/route-helpers.server';
@@ -90,15 +91,27 @@ export const actions: Actions = {
 		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id });
 		return { created: id, message: m.review_created() };
 	},
-	open: async ({ request, params, locals }) => {
+	open: async ({ request, params, locals, getClientAddress }) => {
 		const { db, logger } = getRuntime();
 		const ctx = await adminContext(locals, params.planId);
 		if ('error' in ctx) return ctx.error;
 		const parsed = parseInput(CycleIdInput, formToObject(await request.formData()), m.validation_bad_input());
 		if (!parsed.ok) return fail(400, { message: parsed.message });
-		const cycle = await db.selectFrom('review_cycles').select(['id', 'plan_id']).where('id', '=', parsed.data.cycleId).executeTakeFirst();
+		const cycle = await db.selectFrom('review_cycles').select(['id', 'plan_id', 'title']).where('id', '=', parsed.data.cycleId).executeTakeFirst();
 		if (!cycle || cycle.plan_id !== ctx.plan.id) return fail(404, { message: m.validation_bad_input() });
-		const result = await openCycle(db, cycle.id);
+		const result = await db.transaction().execute(async (trx) => {
+			const opened = await openCycle(trx, cycle.id);
+			if (opened.ok) {
+				await recordAudit(trx, {
+					action: 'evaluation.opened',
+					actor: ctx.user,
+					regionId: ctx.plan.regionId,
+					object: { type: 'cycle', id: cycle.id, label: `${ctx.plan.title} — ${cycle.title}` },
+					origin: getClientAddress()
+				});
+			}
+			return opened;
+		});
 		if (!result.ok) return fail(400, { message: result.error === 'already_closed' ? m.review_error_already_closed() : m.review_error_not_draft() });
 		const reminded = await announceCycle(db, { cycleId: cycle.id, actorId: ctx.user.id });
 		logger.info({ event: 'review_cycle_opened', user: ctx.user.id, cycle: cycle.id, reminded: reminded.length }, 'review cycle opened');

@@ -2,15 +2,24 @@ import { m } from '$lib/paraglide/messages';
 import { csvResponse } from '$lib/plan-export.server';
 import { readablePlan } from '$lib/route-helpers.server';
 import { exportActions } from '$lib/server/export';
+import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { statusLabel } from '$lib/status';
 import type { RequestHandler } from './$types';
 
 /** GET: the plan's actions as CSV (one row per action, the card's text in the last column). */
-export const GET: RequestHandler = async ({ locals, params }) => {
-	const { plan } = await readablePlan(locals, params.planId);
+export const GET: RequestHandler = async ({ locals, params, getClientAddress }) => {
+	const { plan, user } = await readablePlan(locals, params.planId);
 	const actions = await exportActions(getRuntime().db, plan.id);
 	const month = (value: string | null) => (value === 'ongoing' ? m.status_ongoing() : (value ?? ''));
+	await recordAudit(getRuntime().db, {
+		action: 'export.downloaded',
+		actor: user,
+		regionId: plan.regionId,
+		object: { type: 'plan', id: plan.id, label: plan.title },
+		origin: getClientAddress(),
+		detail: { file: 'acties.csv' }
+	});
 	return csvResponse(plan, 'acties', [
 		[
 			m.export_col_chapter(),
