@@ -26,6 +26,7 @@ export type AuditAction =
 	| 'mfa.reset'
 	| 'mfa.recovery_code_used'
 	| 'mfa.failed'
+	| 'mfa.required_changed'
 	| 'email.change_requested'
 	| 'email.changed'
 	| 'setup.admin_created'

@@ -4,9 +4,10 @@ import type { Kysely, Transaction } from 'kysely';
 import { renderSVG } from 'uqr';
 import { generateLinkToken, hashSecret } from './account-token.ts';
 import { recordAudit } from './audit.ts';
+import { sessionCookieOptions } from './cookies.ts';
 import type { Db } from './db.ts';
 import type { Database } from './schema.ts';
-import { consumeAttempt, recordFailure, recordSuccess, type ThrottlePolicy } from './throttle.ts';
+import { consumeAttempt, recordSuccess, type ThrottlePolicy } from './throttle.ts';
 
 /**
  * Two-step sign-in with TOTP (RFC 6238: SHA-1, 6 digits, 30 s) and ten
@@ -19,7 +20,8 @@ import { consumeAttempt, recordFailure, recordSuccess, type ThrottlePolicy } fro
  *  - Verification accepts the current time step and one on either side (clock
  *    drift), and never a step at or before the last accepted one, so an
  *    observed code cannot be replayed. It is throttled per account
- *    (`mfa:<userId>`) through throttle.ts, like passwords.
+ *    (`mfa:<userId>`) through throttle.ts, like passwords: every attempt
+ *    counts as a failure until it succeeds (consumeAttempt, recordSuccess).
  *  - A region with mfa_required makes MFA compulsory for its admins and
  *    editors and its gemeenten's editors: they are led through enrolment at
  *    sign-in (beginSecondStep) and cannot turn MFA off.
@@ -192,7 +194,6 @@ export async function confirmEnrolment(
 	if (!row || row.enabled_at !== null) return { ok: false, problem: 'not_started' };
 	const step = matchTotpStep(row.secret, input.code, now);
 	if (step === null) {
-		await recordFailure(db, keys, now);
 		await recordAudit(db, { action: 'mfa.failed', actor: input.actor, result: 'failure', object: { type: 'user', id: userId, label: input.actor.name }, origin: input.origin, detail: { step: 'enrolment' }, at: now });
 		return { ok: false, problem: 'wrong_code' };
 	}
@@ -254,7 +255,6 @@ export async function verifySecondFactor(
 		return 'recovery' as const;
 	});
 	if (method === null) {
-		await recordFailure(db, keys, now);
 		await recordAudit(db, { action: 'mfa.failed', actor: input.actor, result: 'failure', object, origin: input.origin, at: now });
 		return { ok: false, problem: 'wrong_code' };
 	}
@@ -449,4 +449,17 @@ export async function readPendingLogin(db: Db, token: string, now = Date.now()):
 export async function endPendingLogin(db: Db, id: string): Promise<boolean> {
 	const result = await db.deleteFrom('mfa_pending_logins').where('id', '=', id).executeTakeFirst();
 	return Number(result.numDeletedRows) === 1;
+}
+
+/** The cookie that carries a pending sign-in to its second step: httpOnly, only under /login, five minutes. */
+export const PENDING_LOGIN_COOKIE = 'login_step';
+
+export function pendingLoginCookieOptions(url: URL, expiresAt: number) {
+	return { ...sessionCookieOptions(url, expiresAt), path: '/login', sameSite: 'strict' as const };
+}
+
+/** The key of an enrolment started but not yet confirmed, for showing the QR code again. */
+export async function pendingEnrolmentSecret(db: Db, userId: string): Promise<string | null> {
+	const row = await db.selectFrom('user_mfa').select(['secret', 'enabled_at']).where('user_id', '=', userId).executeTakeFirst();
+	return row && row.enabled_at === null ? row.secret : null;
 }

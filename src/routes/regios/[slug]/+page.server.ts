@@ -7,6 +7,7 @@ import { createPlan, listPlans, PLAN_KINDS, THEME_WORDS } from '$lib/server/plan
 import { getRuntime } from '$lib/server/runtime';
 import { currentUser, notFound } from '$lib/route-helpers.server';
 import { isInstanceAdmin } from '$lib/audit-query.server';
+import { loadRegionMfa, mfaRequiredAction } from './region-mfa.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
@@ -41,6 +42,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const creatableFor = municipalities.filter((mu) => isAdmin || roles.municipalEditor.has(mu.id));
 	return {
 		canCreateRegional: isAdmin,
+		mfa: await loadRegionMfa(region.id, isAdmin),
 		canReadLog: isAdmin || (await isInstanceAdmin(user.id)),
 		creatableFor,
 		region: { id: region.id, slug: region.slug, name: region.name, centrumId: region.centrum_municipality_id },
@@ -67,6 +69,7 @@ const NewPlan = v.object({
 });
 
 export const actions: Actions = {
+	mfaRequired: mfaRequiredAction,
 	createPlan: async ({ request, params, locals }) => {
 		const { db, createDocument, logger } = getRuntime();
 		const { user, roles } = await currentUser(locals);
