@@ -10,6 +10,7 @@ import { pruneAuditLog } from '../src/lib/server/audit.ts';
 import { sendDeadlineReminders } from '../src/lib/server/reminder.ts';
 import { createMailer } from '../src/lib/server/mail.ts';
 import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
+import { prepareFirstStart, setupBaseUrl, setupUrl } from '../src/lib/server/setup.ts';
 import { createCollabServer } from './collab/index.ts';
 import { writeInitialState } from './collab/store.ts';
 import type { Config } from './config.ts';
@@ -59,6 +60,13 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			throw err;
 		}
 		logger.info('demo data loaded');
+	}
+	// No account yet (DEMO_DATA=false): a one-time link that creates the first instance admin.
+	// The link is the way in, so it is logged on purpose — once, at start (see src/lib/server/setup.ts).
+	const setupToken = await prepareFirstStart(db);
+	if (setupToken) {
+		const setupLink = setupUrl(setupBaseUrl(config), setupToken);
+		logger.warn({ event: 'setup_link', setupLink }, `No accounts yet: open ${setupLink} to create the first admin (one-time link)`);
 	}
 	const sessionPolicy = {
 		idleTimeoutMs: config.sessionIdleMinutes * 60_000,

@@ -53,7 +53,7 @@ const session: Handle = async ({ event, resolve }) => {
 
 /** Pages anyone may see; everything else needs a session. */
 function isPublic(path: string): boolean {
-	return path === '/login' || path === '/healthz' || path === '/logout' || path.startsWith('/openbaar/') || path.startsWith('/uitnodiging/') || isAccountRecoveryPath(path);
+	return path === '/login' || path === '/healthz' || path === '/logout' || path.startsWith('/openbaar/') || path.startsWith('/installatie/') || path.startsWith('/uitnodiging/') || isAccountRecoveryPath(path);
 }
 
 /** Password reset, the second sign-in step and the e-mail change link work without a session. */

@@ -18,13 +18,15 @@ export interface DemoAccount {
 	name: string;
 	regionRoles: Record<string, RegionRole>;
 	municipalityRoles: Record<string, MunicipalityRole>;
+	/** the instance admin of the demo installation (regions, gemeenten, accounts) */
+	instanceAdmin?: boolean;
 }
 
 const ALL_REGIONS = ['noord-oost-gelderland', 'arnhem-achterhoek', 'kennemerland'];
 const everywhere = (role: RegionRole) => Object.fromEntries(ALL_REGIONS.map((slug) => [slug, role]));
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
-	{ email: 'beheerder@kring.example', name: 'Sanne Bakker', regionRoles: everywhere('admin'), municipalityRoles: {} },
+	{ email: 'beheerder@kring.example', name: 'Sanne Bakker', regionRoles: everywhere('admin'), municipalityRoles: {}, instanceAdmin: true },
 	{ email: 'werkgroep@kring.example', name: 'Joris van Dam', regionRoles: everywhere('editor'), municipalityRoles: {} },
 	{
 		email: 'ambassadeur@kring.example',
@@ -88,6 +90,7 @@ export async function seedDemo(db: Db, demoDir: string, writeDocument?: WriteDoc
 	}
 	for (const account of DEMO_ACCOUNTS) {
 		const user = await createUser(db, { email: account.email, name: account.name, password: DEMO_PASSWORD });
+		if (account.instanceAdmin) await db.updateTable('users').set({ instance_admin: 1 }).where('id', '=', user.id).execute();
 		for (const [slug, role] of Object.entries(account.regionRoles)) {
 			const regionId = regionIds.get(slug);
 			if (regionId) await db.insertInto('region_memberships').values({ user_id: user.id, region_id: regionId, role }).execute();

@@ -34,6 +34,7 @@ export interface Database {
 	plan_versions: PlanVersionTable;
 	version_publications: VersionPublicationTable;
 	audit_log: AuditLogTable;
+	setup_tokens: SetupTokenTable;
 	invitations: InvitationTable;
 	account_tokens: AccountTokenTable;
 	user_mfa: UserMfaTable;
@@ -89,6 +90,8 @@ export interface MunicipalityTable {
 	slug: string;
 	name: string;
 	region_id: string;
+	/** CBS code ("GM0202") when picked from server/data/gemeenten.json; null for a typed name */
+	cbs_code: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type RegionRole = 'admin' | 'editor' | 'viewer';
@@ -476,4 +479,15 @@ export interface InvitationTable {
 	accepted_at: number | null;
 	accepted_by: string | null;
 	withdrawn_at: number | null;
+}
+
+export interface SetupTokenTable {
+	/** hex SHA-256 of the token in /installatie/<token>; the token itself is never stored */
+	token_hash: string;
+	/** null: the first-start link (only while no account exists); set: made by the CLI for this address */
+	email: string | null;
+	created_at: number;
+	expires_at: number | null;
+	used_at: number | null;
+	used_by: string | null;
 }
