@@ -74,3 +74,77 @@ test('the account page changes the password and ends other sessions', async ({ p
 	await expect(page.getByRole('status')).toContainText('Je wachtwoord is gewijzigd');
 	await other.close();
 });
+
+test('120 simultaneous wrong passwords for one account reach the password check only a few times', async ({ playwright, baseURL }) => {
+	const api = await playwright.request.newContext({ baseURL });
+	const email = 'werkgroep-aanval@kring.example';
+	const started = Date.now();
+	const answers = await Promise.all(
+		Array.from({ length: 120 }, (_, i) =>
+			api.post('/login', {
+				form: { email, password: `parallel-fout-${i}` },
+				headers: { Origin: baseURL!, Accept: 'application/json' },
+				failOnStatusCode: false
+			})
+		)
+	);
+	const bodies = await Promise.all(answers.map((a) => a.text()));
+	const checked = bodies.filter((b) => b.includes('klopt niet')).length;
+	const throttled = bodies.filter((b) => b.includes('Te veel pogingen')).length;
+	expect(checked + throttled).toBe(120);
+	// The free failures of the account's policy (5), not 64–100 — plus one per
+	// back-off window that ran out while the 120 requests were still arriving
+	// (2 s, 4 s, 8 s … with LOGIN_THROTTLE_BASE_SECONDS=2).
+	const windows = Math.ceil(Math.log2((Date.now() - started) / 2000 + 1));
+	expect(checked).toBeLessThanOrEqual(5 + windows);
+	expect(checked).toBeLessThan(10);
+	await api.dispose();
+});
+
+test('after an attack on the account, its owner signs in from the browser they used before', async ({ browser, playwright, baseURL }) => {
+	const owner = await browser.newContext();
+	const ownerPage = await owner.newPage();
+	// Noor (Doetinchem) signs in once on this browser, then signs out.
+	await login(ownerPage, 'doetinchem');
+	await ownerPage.getByRole('button', { name: 'Uitloggen' }).click();
+	await expect(ownerPage).toHaveURL(/\/login/);
+
+	const attacker = await playwright.request.newContext({ baseURL });
+	for (let i = 0; i < 15; i++) {
+		await attacker.post('/login', {
+			form: { email: 'doetinchem@kring.example', password: `aanval-${i}` },
+			headers: { Origin: baseURL!, Accept: 'application/json' },
+			failOnStatusCode: false
+		});
+	}
+	const locked = await attacker.post('/login', {
+		form: { email: 'doetinchem@kring.example', password: PASSWORD },
+		headers: { Origin: baseURL!, Accept: 'application/json' },
+		failOnStatusCode: false
+	});
+	expect(await locked.text(), 'a stranger, even with the right password, is held back').toContain('Te veel pogingen');
+
+	await login(ownerPage, 'doetinchem');
+	await owner.close();
+	await attacker.dispose();
+});
+
+test('after sign-in, a redirect target that leaves the site lands on /', async ({ browser, baseURL }) => {
+	const payloads = ['/\t/evil.example', '/\\evil.example', '//evil.example', '/%09/evil.example', '/\n/evil.example', 'https://evil.example', '/%5Cevil.example'];
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	for (const [i, payload] of payloads.entries()) {
+		if (i === 0) {
+			await page.goto(`/login?redirectTo=${encodeURIComponent(payload)}`);
+			await page.getByLabel('E-mailadres').fill('lezer@kring.example');
+			await page.getByLabel('Wachtwoord').fill(PASSWORD);
+			await page.getByRole('button', { name: 'Inloggen' }).click();
+		} else {
+			// Signed in already: the login page sends a signed-in user on at once.
+			await page.goto(`/login?redirectTo=${encodeURIComponent(payload)}`);
+		}
+		await expect(page.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
+		expect(new URL(page.url()).origin, payload).toBe(baseURL);
+	}
+	await context.close();
+});

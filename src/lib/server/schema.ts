@@ -34,6 +34,7 @@ export interface Database {
 	plan_versions: PlanVersionTable;
 	version_publications: VersionPublicationTable;
 	audit_log: AuditLogTable;
+	login_devices: LoginDeviceTable;
 	setup_tokens: SetupTokenTable;
 	invitations: InvitationTable;
 	account_tokens: AccountTokenTable;
@@ -490,4 +491,12 @@ export interface SetupTokenTable {
 	expires_at: number | null;
 	used_at: number | null;
 	used_by: string | null;
+}
+
+export interface LoginDeviceTable {
+	/** hex SHA-256 of the device cookie's token */
+	id: string;
+	user_id: string;
+	created_at: number;
+	last_used_at: number;
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
-import { accountKey, backoffDelay, consumeAttempt, recordFailure, recordSuccess, type ThrottlePolicy } from './throttle.ts';
+import { accountKey, backoffDelay, consumeAttempt, recordSuccess, type ThrottlePolicy } from './throttle.ts';
 
 const policy: ThrottlePolicy = { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, maxChecksPerHour: 100 };
 const keys = [{ key: accountKey('Anna@Example.nl'), policy }];
@@ -11,7 +11,6 @@ afterEach(async () => t.close());
 
 async function fail(now: number) {
 	expect(await consumeAttempt(t.db, keys, now)).toEqual({ allowed: true });
-	await recordFailure(t.db, keys, now);
 }
 
 describe('login throttling', () => {
@@ -49,7 +48,10 @@ describe('login throttling', () => {
 
 	it('allows at most 100 password checks per account per hour', async () => {
 		const now = Date.now();
-		for (let i = 0; i < 100; i++) expect((await consumeAttempt(t.db, keys, now + i)).allowed).toBe(true);
+		for (let i = 0; i < 100; i++) {
+			expect((await consumeAttempt(t.db, keys, now + i)).allowed).toBe(true);
+			await recordSuccess(t.db, keys[0].key);
+		}
 		expect((await consumeAttempt(t.db, keys, now + 200)).allowed).toBe(false);
 		expect((await consumeAttempt(t.db, keys, now + 3_600_001)).allowed).toBe(true);
 	});
@@ -60,5 +62,24 @@ describe('login throttling', () => {
 		await recordSuccess(t.db, keys[0].key);
 		await fail(now);
 		expect((await consumeAttempt(t.db, keys, now)).allowed).toBe(true);
+	});
+
+	it('counts parallel attempts atomically: of 120 at once only the free ones reach the password check', async () => {
+		const now = Date.now();
+		const decisions = await Promise.all(Array.from({ length: 120 }, () => consumeAttempt(t.db, keys, now)));
+		expect(decisions.filter((d) => d.allowed)).toHaveLength(policy.freeFailures);
+	});
+
+	it("a success takes back only its own attempt from the address's count", async () => {
+		const now = Date.now();
+		const address = { key: 'ip:192.0.2.1', policy: { ...policy, freeFailures: 3 } };
+		const both = [keys[0], address];
+		for (let i = 0; i < 10; i++) {
+			expect((await consumeAttempt(t.db, both, now)).allowed).toBe(true);
+			await recordSuccess(t.db, both);
+		}
+		const row = await t.db.selectFrom('login_throttle').selectAll().where('key', '=', address.key).executeTakeFirstOrThrow();
+		expect(row.failures).toBe(0);
+		expect(row.locked_until).toBe(0);
 	});
 });

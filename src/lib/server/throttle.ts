@@ -41,8 +41,12 @@ export function backoffDelay(failures: number, policy: ThrottlePolicy): number {
 }
 
 /**
- * Decides whether a login attempt may go on to the password check. An allowed
- * attempt counts against each key's hourly budget; a refused one costs nothing.
+ * Decides whether a login attempt may go on to the password check, and if so
+ * counts it as a failure at once — in the same transaction as the decision.
+ * Counting only after the (slow) password check let 120 parallel attempts all
+ * pass the check before the first failure was written; now the sixth of them
+ * already finds the account locked. A success clears the count again
+ * (recordSuccess). A refused attempt costs nothing.
  */
 export async function consumeAttempt(db: Db, keys: ThrottleKey[], now = Date.now()): Promise<ThrottleDecision> {
 	return db.transaction().execute(async (trx) => {
@@ -61,38 +65,57 @@ export async function consumeAttempt(db: Db, keys: ThrottleKey[], now = Date.now
 				row.checks = 0;
 			}
 			if (row.locked_until > now) retryAfterMs = Math.max(retryAfterMs, row.locked_until - now);
-			if (row.checks >= policy.maxChecksPerHour)
-				retryAfterMs = Math.max(retryAfterMs, row.window_start + HOUR - now);
-			rows.push(row);
+			if (row.checks >= policy.maxChecksPerHour) retryAfterMs = Math.max(retryAfterMs, row.window_start + HOUR - now);
+			rows.push({ row, policy });
 		}
 		if (retryAfterMs > 0) return { allowed: false, retryAfterMs };
-		for (const row of rows) {
+		for (const { row, policy } of rows) {
+			const next = {
+				key: row.key,
+				failures: row.failures + 1,
+				locked_until: now + backoffDelay(row.failures + 1, policy),
+				window_start: row.window_start,
+				checks: row.checks + 1
+			};
 			await trx
 				.insertInto('login_throttle')
-				.values({ ...row, checks: row.checks + 1 })
-				.onConflict((oc) => oc.column('key').doUpdateSet({ window_start: row.window_start, checks: row.checks + 1 }))
+				.values(next)
+				.onConflict((oc) =>
+					oc.column('key').doUpdateSet({
+						failures: next.failures,
+						locked_until: next.locked_until,
+						window_start: next.window_start,
+						checks: next.checks
+					})
+				)
 				.execute();
 		}
 		return { allowed: true };
 	});
 }
 
-export async function recordFailure(db: Db, keys: ThrottleKey[], now = Date.now()): Promise<void> {
+/**
+ * A successful login clears the failures of its own key (the account, or the
+ * device) — given as a string or as the first of the attempt's keys. Further
+ * keys (the address) only take back this attempt's provisional failure, so an
+ * attacker cannot wipe an address's count by signing in to an account of
+ * their own, and a busy office address is not locked by its own successes.
+ * Hourly budgets stay.
+ */
+export async function recordSuccess(db: Db, keys: string | ThrottleKey[]): Promise<void> {
+	if (typeof keys === 'string') keys = [{ key: keys, policy: { freeFailures: 0, baseDelayMs: 0, maxDelayMs: 0, maxChecksPerHour: 0 } }];
+	const [own, ...shared] = keys;
 	await db.transaction().execute(async (trx) => {
-		for (const { key, policy } of keys) {
-			const row = await trx.selectFrom('login_throttle').select('failures').where('key', '=', key).executeTakeFirst();
-			const failures = (row?.failures ?? 0) + 1;
-			const lockedUntil = now + backoffDelay(failures, policy);
+		if (own) await trx.updateTable('login_throttle').set({ failures: 0, locked_until: 0 }).where('key', '=', own.key).execute();
+		for (const { key, policy } of shared) {
+			const row = await trx.selectFrom('login_throttle').select(['failures', 'locked_until']).where('key', '=', key).executeTakeFirst();
+			if (!row || row.failures === 0) continue;
+			const failures = row.failures - 1;
 			await trx
-				.insertInto('login_throttle')
-				.values({ key, failures, locked_until: lockedUntil, window_start: now, checks: 1 })
-				.onConflict((oc) => oc.column('key').doUpdateSet({ failures, locked_until: lockedUntil }))
+				.updateTable('login_throttle')
+				.set({ failures, locked_until: backoffDelay(failures, policy) === 0 ? 0 : row.locked_until })
+				.where('key', '=', key)
 				.execute();
 		}
 	});
-}
-
-/** A successful login clears the account's failures (its hourly budget stays). */
-export async function recordSuccess(db: Db, key: string): Promise<void> {
-	await db.updateTable('login_throttle').set({ failures: 0, locked_until: 0 }).where('key', '=', key).execute();
 }

@@ -2,11 +2,13 @@ import { fail } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { passwordProblemMessage } from '$lib/password-messages';
+import { changePassword } from '$lib/server/account';
 import { formToObject, parseInput, type FieldErrors } from '$lib/server/forms';
 import { checkPasswordStrength, verifyPassword } from '$lib/server/password';
+import { forgetDevices } from '$lib/server/login-device';
 import { getRuntime } from '$lib/server/runtime';
-import { invalidateUserSessions } from '$lib/server/session';
-import { getPasswordHash, setPassword } from '$lib/server/user';
+import { getPasswordHash } from '$lib/server/user';
+import { accountActions, loadAccount } from './account.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const ChangePasswordInput = v.object({
@@ -19,10 +21,10 @@ const ChangePasswordInput = v.object({
 	repeat: v.pipe(v.string(() => m.password_mismatch()), v.maxLength(1024, () => m.validation_too_long()))
 });
 
-export const load: PageServerLoad = ({ locals }) => ({ user: locals.user! });
+export const load: PageServerLoad = async ({ locals }) => ({ user: locals.user!, ...(await loadAccount(locals.user!.id)) });
 
 export const actions: Actions = {
-	password: async ({ request, locals }) => {
+	password: async ({ request, locals, getClientAddress }) => {
 		const { db, logger, recheckUser } = getRuntime();
 		const user = locals.user!;
 		const parsed = parseInput(ChangePasswordInput, formToObject(await request.formData()), m.validation_bad_input());
@@ -34,10 +36,11 @@ export const actions: Actions = {
 		if (!(await verifyPassword(await getPasswordHash(db, user.id), current))) {
 			return fail(400, { message: m.password_current_wrong(), errors: { current: m.password_current_wrong() } as FieldErrors });
 		}
-		await setPassword(db, user.id, next);
-		await invalidateUserSessions(db, user.id, locals.session!.id);
+		await changePassword(db, { actor: { id: user.id, name: user.name }, password: next, keepSessionId: locals.session!.id, origin: getClientAddress() });
+		await forgetDevices(db, user.id);
 		recheckUser(user.id);
 		logger.info({ event: 'password_changed', user: user.id }, 'password changed');
 		return { success: true, message: m.password_changed() };
-	}
+	},
+	...accountActions
 };

@@ -3,10 +3,14 @@ import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/cookies';
 import { formToObject, parseInput, type FieldErrors } from '$lib/server/forms';
+import { recordSessionDevice } from '$lib/server/account';
+import { beginSecondStep, PENDING_LOGIN_COOKIE, pendingLoginCookieOptions } from '$lib/server/mfa';
 import { verifyPassword } from '$lib/server/password';
 import { getRuntime } from '$lib/server/runtime';
 import { createSession, generateSessionToken } from '$lib/server/session';
-import { accountKey, addressKey, consumeAttempt, recordFailure, recordSuccess } from '$lib/server/throttle';
+import { DEVICE_COOKIE, DEVICE_MAX_AGE_DAYS, deviceFor, deviceKey, rememberDevice } from '$lib/server/login-device';
+import { safeRedirect } from '$lib/server/safe-redirect';
+import { accountKey, addressKey, consumeAttempt, recordSuccess } from '$lib/server/throttle';
 import { getUserByEmail } from '$lib/server/user';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,15 +29,18 @@ const LoginInput = v.object({
 	redirectTo: v.optional(v.pipe(v.string(), v.maxLength(2000)))
 });
 
-/** Only paths on this site: never an open redirect. */
-function safeRedirect(target: string | undefined): string {
-	return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : '/';
-}
-
 export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo') ?? undefined));
+	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo'), url.origin));
 	return { redirectTo: url.searchParams.get('redirectTo') ?? '', loggedOut: url.searchParams.has('uitgelogd') };
 };
+
+/** When to try again: seconds for a short wait, the clock time for a long one. */
+function throttledMessage(retryAfterMs: number): string {
+	const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+	if (seconds < 120) return m.login_throttled({ seconds });
+	const at = new Date(Date.now() + retryAfterMs).toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' });
+	return m.login_throttled_until({ time: at });
+}
 
 export const actions: Actions = {
 	default: async (event) => {
@@ -42,36 +49,52 @@ export const actions: Actions = {
 		if (!parsed.ok) return fail(400, { message: parsed.message, errors: parsed.errors, email: '' });
 		const { email, password, redirectTo } = parsed.data;
 
-		const keys = [
-			{ key: accountKey(email), policy: throttle.account },
-			{ key: addressKey(event.getClientAddress()), policy: throttle.address }
-		];
+		const user = await getUserByEmail(db, email);
+		// A browser where this account signed in before is counted on its own (see login-device.ts).
+		const device = await deviceFor(db, event.cookies.get(DEVICE_COOKIE), user?.id);
+		const keys = device
+			? [{ key: deviceKey(device), policy: throttle.account }]
+			: [
+					{ key: accountKey(email), policy: throttle.account },
+					{ key: addressKey(event.getClientAddress()), policy: throttle.address }
+				];
 		const decision = await consumeAttempt(db, keys);
 		if (!decision.allowed) {
-			logger.warn({ event: 'login_throttled' }, 'login throttled');
-			const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-			return fail(429, { message: m.login_throttled({ seconds }), errors: {} as FieldErrors, email });
+			logger.warn({ event: 'login_throttled', device: device !== null }, 'login throttled');
+			return fail(429, { message: throttledMessage(decision.retryAfterMs), errors: {} as FieldErrors, email });
 		}
 
-		const user = await getUserByEmail(db, email);
 		const valid = await verifyPassword(user?.password_hash ?? null, password);
 		if (!user || !valid) {
-			await recordFailure(db, keys);
 			logger.info({ event: 'login_failed' }, 'login failed');
 			return fail(400, { message: m.login_failed(), errors: {} as FieldErrors, email });
 		}
 
-		await recordSuccess(db, accountKey(email));
+		await recordSuccess(db, keys);
 		// A deactivated account cannot sign in (the same answer as a wrong password); the members page shows the last sign-in.
 		const signedIn = await db.updateTable('users').set({ last_login_at: Date.now() }).where('id', '=', user.id).where('deactivated_at', 'is', null).executeTakeFirst();
 		if (Number(signedIn.numUpdatedRows) === 0) {
 			logger.info({ event: 'login_refused_deactivated', user: user.id }, 'login refused: account deactivated');
 			return fail(400, { message: m.login_failed(), errors: {} as FieldErrors, email });
 		}
+		// MFA: the code (or, where a region requires it, enrolment) comes first; no session exists before it (/login/tweede-stap).
+		const secondStep = await beginSecondStep(db, { userId: user.id, redirectTo: safeRedirect(redirectTo, event.url.origin) });
+		if (secondStep) {
+			event.cookies.set(PENDING_LOGIN_COOKIE, secondStep.token, pendingLoginCookieOptions(event.url, secondStep.expiresAt));
+			redirect(303, '/login/tweede-stap');
+		}
 		const token = generateSessionToken();
 		const session = await createSession(db, token, user.id, sessionPolicy);
+		await recordSessionDevice(db, session.id, event.request.headers.get('user-agent'));
 		event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url, session.expiresAt));
+		const deviceToken = await rememberDevice(db, user.id, device);
+		if (deviceToken) {
+			event.cookies.set(DEVICE_COOKIE, deviceToken, {
+				...sessionCookieOptions(event.url, Date.now() + DEVICE_MAX_AGE_DAYS * 86_400_000),
+				sameSite: 'strict'
+			});
+		}
 		logger.info({ event: 'login', user: user.id }, 'login');
-		redirect(303, safeRedirect(redirectTo));
+		redirect(303, safeRedirect(redirectTo, event.url.origin));
 	}
 };
