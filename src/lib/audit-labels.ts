@@ -20,6 +20,7 @@ const ACTION_LABELS: Record<string, () => string> = {
 	'mfa.reset': m.audit_action_mfa_reset,
 	'mfa.recovery_code_used': m.audit_action_mfa_recovery_code_used,
 	'mfa.failed': m.audit_action_mfa_failed,
+	'mfa.required_changed': m.audit_action_mfa_required_changed,
 	'email.change_requested': m.audit_action_email_change_requested,
 	'email.changed': m.audit_action_email_changed,
 	'setup.admin_created': m.audit_action_setup_admin_created,
@@ -88,7 +89,8 @@ const OBJECT_LABELS: Record<string, () => string> = {
 
 const REASON_LABELS: Record<string, () => string> = {
 	unknown_account: m.audit_reason_unknown_account,
-	wrong_password: m.audit_reason_wrong_password
+	wrong_password: m.audit_reason_wrong_password,
+	deactivated: m.audit_reason_deactivated
 };
 
 export function auditActionLabel(action: string): string {

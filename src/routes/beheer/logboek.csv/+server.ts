@@ -1,4 +1,5 @@
-import { logbookCsv, logbookInstance, parseAuditQuery } from '$lib/audit-query.server';
+import { parseAuditQuery } from '$lib/audit-filters';
+import { logbookCsv, logbookInstance } from '$lib/audit-query.server';
 import type { RequestHandler } from './$types';
 
 /** GET: the whole installation's logboek with the page's filters as CSV; the download is itself logged. */

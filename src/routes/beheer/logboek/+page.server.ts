@@ -1,4 +1,5 @@
-import { loadLogbook, logbookInstance, parseAuditQuery } from '$lib/audit-query.server';
+import { parseAuditQuery } from '$lib/audit-filters';
+import { loadLogbook, logbookInstance } from '$lib/audit-query.server';
 import type { PageServerLoad } from './$types';
 
 /** The logboek of the whole installation: the instance admin only (403 for everyone else). */

@@ -1,4 +1,5 @@
-import { logbookCsv, logbookRegion, parseAuditQuery } from '$lib/audit-query.server';
+import { parseAuditQuery } from '$lib/audit-filters';
+import { logbookCsv, logbookRegion } from '$lib/audit-query.server';
 import { fileSlug } from '$lib/csv';
 import type { RequestHandler } from './$types';
 

@@ -1,4 +1,5 @@
-import { loadLogbook, logbookRegion, parseAuditQuery } from '$lib/audit-query.server';
+import { parseAuditQuery } from '$lib/audit-filters';
+import { loadLogbook, logbookRegion } from '$lib/audit-query.server';
 import type { PageServerLoad } from './$types';
 
 /** A region's logboek: its admins and the instance admin (403 for its other members, 404 for strangers). */
