@@ -1,7 +1,8 @@
+import { ambassadorActions, themeAmbassadors } from '$lib/ambassadors.server';
 import { getPlanOutline } from '$lib/server/plan';
 import { getRuntime } from '$lib/server/runtime';
 import { currentUser, notFound } from '$lib/route-helpers.server';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals, depends }) => {
 	depends(`plan:${params.planId}`);
@@ -18,6 +19,9 @@ export const load: PageServerLoad = async ({ params, locals, depends }) => {
 			scope: outline.plan.scope
 		},
 		theme,
+		ambassadors: await themeAmbassadors(user.id, theme.id),
 		me: { id: user.id, name: user.name, color: user.color }
 	};
 };
+
+export const actions: Actions = ambassadorActions;
