@@ -62,6 +62,20 @@ function corruptUpdate(): Uint8Array {
 	return update.slice(0, Math.floor(update.length / 2));
 }
 
+/** A valid update under 1 MiB that nests 8 000 elements inside each other. */
+function deeplyNestedUpdate(): Uint8Array {
+	const doc = new Y.Doc();
+	doc.transact(() => {
+		let parent: Y.XmlFragment | Y.XmlElement = doc.getXmlFragment('body_rich');
+		for (let i = 0; i < 8000; i++) {
+			const child: Y.XmlElement = new Y.XmlElement('bulletList');
+			parent.insert(0, [child]);
+			parent = child;
+		}
+	});
+	return Y.encodeStateAsUpdate(doc);
+}
+
 function awarenessWithManyClients(count: number): Uint8Array {
 	const inner = encoding.createEncoder();
 	encoding.writeVarUint(inner, count);
@@ -123,6 +137,7 @@ const frames: Array<{ what: string; frame: () => Uint8Array | string; close: num
 	{ what: 'a truncated varint length in a sync update', frame: () => Uint8Array.of(0, 2, 0xff, 0xff), close: [CloseEvents.BadMessage.code] },
 	{ what: 'a sync message whose length runs past the frame', frame: () => Uint8Array.of(0, 2, 50, 1, 2, 3), close: [CloseEvents.BadMessage.code] },
 	{ what: 'a valid sync message wrapping a corrupt update', frame: () => syncUpdate(corruptUpdate()), close: [CloseEvents.UpdateRejected.code] },
+	{ what: 'a valid update nesting 8 000 levels deep', frame: () => syncUpdate(deeplyNestedUpdate()), close: [CloseEvents.UpdateRejected.code] },
 	{ what: 'a valid sync step 1 with a corrupt state vector', frame: () => Uint8Array.of(0, 0, 3, 5, 0x80, 0x80), close: [CloseEvents.BadMessage.code] },
 	{ what: 'an unknown sync message type', frame: () => Uint8Array.of(0, 9, 0), close: [CloseEvents.BadMessage.code] },
 	{ what: 'an unknown message type', frame: () => Uint8Array.of(7, 1, 2, 3), close: [CloseEvents.UnknownMessageType.code] },

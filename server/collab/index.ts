@@ -17,6 +17,7 @@ import {
 import type { Database } from '../../src/lib/server/schema.ts';
 import { validateSessionToken, type SessionPolicy, type SessionValidation } from '../../src/lib/server/session.ts';
 import { authorizeUpgrade, type UpgradeDecision } from './authorize.ts';
+import { MAX_NESTING, updateNestingDepth } from './update-depth.ts';
 import { CloseEvents, type CloseEvent, type CloseEventName } from './close-codes.ts';
 import {
 	MessageType,
@@ -430,8 +431,18 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		doc.incoming = [];
 		try {
 			doc.ydoc.transact(() => {
+				const refused = new Set<Conn>();
 				for (const { conn, update } of incoming) {
+					if (refused.has(conn)) continue;
 					try {
+						// Measured against the document as it is at this point of the turn,
+						// earlier updates of the same turn included, so depth cannot be built
+						// up a level per message either.
+						if (updateNestingDepth(doc.ydoc, update) > MAX_NESTING) {
+							refused.add(conn);
+							closeConn(conn, 'UpdateRejected', `nesting deeper than ${MAX_NESTING}`);
+							continue;
+						}
 						Y.applyUpdate(doc.ydoc, update);
 					} catch (err) {
 						closeConn(conn, 'UpdateRejected', errorText(err));

@@ -62,11 +62,17 @@ export function writeBlocks(fragment: Y.XmlFragment, blocks: Block[]): void {
 
 const BLOCK_NODES = new Set(['paragraph', 'heading', 'listItem', 'blockquote', 'codeBlock']);
 
+/** Deeper than the collaboration socket accepts (MAX_NESTING), with room to spare. */
+const MAX_READ_DEPTH = 64;
+
 /** Plain text of a fragment: one line per block, for search, exports and lists. */
 export function fragmentText(fragment: Y.XmlFragment | Y.XmlElement): string {
 	const lines: string[] = [];
 	let line = '';
-	const walk = (node: Y.XmlElement | Y.XmlFragment | Y.XmlText) => {
+	const walk = (node: Y.XmlElement | Y.XmlFragment | Y.XmlText, depth = 0) => {
+		// Bounded: a document stored before updates were depth-checked must not
+		// break lists, search, versions or exports (the socket refuses deeper ones).
+		if (depth > MAX_READ_DEPTH) return;
 		if (node instanceof Y.XmlText) {
 			for (const op of node.toDelta() as { insert: unknown }[]) if (typeof op.insert === 'string') line += op.insert;
 			return;
@@ -75,7 +81,7 @@ export function fragmentText(fragment: Y.XmlFragment | Y.XmlElement): string {
 			line += '\n';
 			return;
 		}
-		for (const child of node.toArray()) walk(child as Y.XmlElement | Y.XmlText);
+		for (const child of node.toArray()) walk(child as Y.XmlElement | Y.XmlText, depth + 1);
 		if (node instanceof Y.XmlElement && BLOCK_NODES.has(node.nodeName) && line) {
 			lines.push(line.trim());
 			line = '';
