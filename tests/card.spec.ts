@@ -93,3 +93,43 @@ test('costs of 12,5 are refused with a message about whole euros; € 12.500 is 
 	await expect(page.getByLabel("Kosten in euro's")).toBeEditable();
 	await expect(page.getByLabel("Kosten in euro's")).toHaveValue('12.500');
 });
+
+test('lead, funding, planning end and partners are each one field that saves, and an empty title is refused', async ({ page }) => {
+	await openCard(page, 4);
+	const lead = page.getByLabel('Trekker');
+	await lead.fill('GGD Noord- en Oost-Gelderland');
+	await page.getByLabel('Dekking', { exact: true }).selectOption({ index: 1 });
+	const funding = await page.getByLabel('Dekking', { exact: true }).inputValue();
+	await page.getByLabel('Doorlopend (geen einddatum)').check();
+	await expect(page.getByLabel('Eind', { exact: true })).toHaveCount(0);
+	const partner = `Veilig Thuis ${Date.now()}`;
+	await page.getByLabel('Partner toevoegen').fill(partner);
+	await page.getByLabel('Partner toevoegen').press('Enter');
+	const partners = page.getByRole('list', { name: 'Partners' });
+	await expect(partners.getByText(partner)).toBeVisible();
+
+	const titleField = page.getByLabel('Actie', { exact: true });
+	const title = await titleField.inputValue();
+	await titleField.fill('');
+	await expect(titleField).toHaveAccessibleDescription('Vul een titel in.');
+	await expect(badge(page)).toHaveText(UNSAVED);
+	await titleField.fill(title);
+	await expect(badge(page)).toHaveText(SAVED);
+	await expectAccessible(page);
+
+	await page.reload();
+	await expect(page.getByLabel('Trekker')).toBeEditable();
+	await expect(page.getByLabel('Trekker')).toHaveValue('GGD Noord- en Oost-Gelderland');
+	await expect(page.getByLabel('Dekking', { exact: true })).toHaveValue(funding);
+	await expect(page.getByLabel('Doorlopend (geen einddatum)')).toBeChecked();
+	await expect(page.getByLabel('Actie', { exact: true })).toHaveValue(title);
+	// removing a partner by keyboard keeps focus in the list
+	const remove = page.getByRole('button', { name: `Verwijder ${partner}` });
+	await remove.focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('list', { name: 'Partners' }).getByText(partner)).toHaveCount(0);
+	await expect(page.locator(':focus')).toHaveAccessibleName(/^(Verwijder .+|Partner toevoegen)$/);
+	await page.getByLabel('Doorlopend (geen einddatum)').uncheck();
+	await expect(page.getByLabel('Eind', { exact: true })).toHaveValue('');
+	await expect(badge(page)).toHaveText(SAVED);
+});
