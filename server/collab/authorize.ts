@@ -41,7 +41,12 @@ export interface AuthorizeOptions {
  * must still present a valid session cookie. A present, foreign Origin is
  * refused.
  */
-export function originAllowed(originHeader: string | undefined, host: string | undefined, appOrigin: string | null): boolean {
+export function originAllowed(
+	originHeader: string | undefined,
+	host: string | undefined,
+	appOrigin: string | null,
+	requestScheme: 'http' | 'https' = 'http'
+): boolean {
 	if (originHeader === undefined) return true;
 	let origin: URL;
 	try {
@@ -50,7 +55,18 @@ export function originAllowed(originHeader: string | undefined, host: string | u
 		return false;
 	}
 	if (appOrigin !== null) return origin.origin === appOrigin;
+	// Without ORIGIN the request's own scheme counts too: a page on http://host
+	// may not open a socket of https://host (nor the other way round).
+	if (origin.protocol !== `${requestScheme}:`) return false;
 	return host !== undefined && origin.host.toLowerCase() === host.toLowerCase();
+}
+
+/** The scheme the browser used: TLS here, or what the proxy in front says (X-Forwarded-Proto). */
+export function requestScheme(req: IncomingMessage): 'http' | 'https' {
+	if ((req.socket as { encrypted?: boolean }).encrypted) return 'https';
+	const header = req.headers['x-forwarded-proto'];
+	const first = (Array.isArray(header) ? header[0] : header)?.split(',')[0].trim().toLowerCase();
+	return first === 'https' ? 'https' : 'http';
 }
 
 export function readCookie(header: string | undefined, name: string): string | null {
@@ -82,7 +98,7 @@ export async function authorizeUpgrade(req: IncomingMessage, options: AuthorizeO
 	if (!target) return { ok: false, status: 404, reason: 'not a collaboration path' };
 
 	const appOrigin = options.origin === null ? null : new URL(options.origin).origin;
-	if (!originAllowed(req.headers.origin, req.headers.host, appOrigin)) return { ok: false, status: 403, reason: 'origin' };
+	if (!originAllowed(req.headers.origin, req.headers.host, appOrigin, requestScheme(req))) return { ok: false, status: 403, reason: 'origin' };
 
 	const token = readCookie(req.headers.cookie, SESSION_COOKIE);
 	if (!token) return { ok: false, status: 401, reason: 'no session' };

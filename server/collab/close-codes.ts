@@ -38,7 +38,9 @@ export const CloseEvents = {
 	/** The client does not read its socket: too much is buffered for it. Reconnect. */
 	Backpressure: { code: 4508, reason: 'client too slow' },
 	/** Too many messages per second on this connection. Reconnect later. */
-	RateLimited: { code: 4529, reason: 'too many messages' }
+	RateLimited: { code: 4529, reason: 'too many messages' },
+	/** The user (or this browser's session) already has the most open sockets allowed. Reconnect once others close. */
+	TooManyConnections: { code: 4530, reason: 'too many connections' }
 } as const satisfies Record<string, CloseEvent>;
 
 export type CloseEventName = keyof typeof CloseEvents;

@@ -195,6 +195,21 @@ describe('hostile frames', () => {
 		await expectUnharmed();
 	});
 
+	it('refuses the sockets of one session beyond its limit with 4530, keeping those already open', async () => {
+		const limited = await startTestServer(database.opened, { maxConnectionsPerSession: 20, maxConnectionsPerUser: 30 });
+		try {
+			const open = [];
+			for (let i = 0; i < 20; i++) open.push(await rawClient(limited, otherName, database.seed.editor2.token));
+			const excess = await rawClient(limited, otherName, database.seed.editor2.token);
+			expect((await excess.closed).code).toBe(CloseEvents.TooManyConnections.code);
+			expect(open.every((c) => c.ws.readyState === c.ws.OPEN)).toBe(true);
+			for (const c of open) c.ws.close();
+			await Promise.all(open.map((c) => c.closed));
+		} finally {
+			await limited.stop();
+		}
+	});
+
 	it('never writes a session token or document content to the log', () => {
 		const all = server.raw.join('');
 		for (const user of [database.seed.editor, database.seed.editor2]) expect(all).not.toContain(user.token);

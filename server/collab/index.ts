@@ -91,6 +91,9 @@ export interface CollabServerOptions {
 	maxAwarenessStateLength?: number;
 	/** close a connection whose unsent data exceeds this. Default 16 MiB. */
 	maxBufferedBytes?: number;
+	/** open sockets one user may hold (all tabs and devices), and one session (one browser). Default 64 and 32. */
+	maxConnectionsPerUser?: number;
+	maxConnectionsPerSession?: number;
 	/**
 	 * A document whose broadcast took at least this long (ms) waits as long
 	 * again before its next one, so busy documents batch more per broadcast.
@@ -222,6 +225,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		maxAwarenessClients: options.maxAwarenessClients ?? 4,
 		maxAwarenessStateLength: options.maxAwarenessStateLength ?? 32 * 1024,
 		maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+		maxConnectionsPerUser: options.maxConnectionsPerUser ?? 64,
+		maxConnectionsPerSession: options.maxConnectionsPerSession ?? 32,
 		paceAfterMs: options.paceAfterMs ?? 0.5
 	};
 	const wss = new WebSocketServer({
@@ -325,6 +330,13 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		let mine = userConns.get(conn.identity.id);
 		if (!mine) userConns.set(conn.identity.id, (mine = new Set()));
 		mine.add(conn);
+		// Room for a person with many tabs, not for one script with hundreds of sockets.
+		let sameSession = 0;
+		for (const other of mine) if (other.token === conn.token) sameSession++;
+		if (mine.size > cfg.maxConnectionsPerUser || sameSession > cfg.maxConnectionsPerSession) {
+			closeConn(conn, 'TooManyConnections', `${mine.size} for this user, ${sameSession} for this session`);
+			return;
+		}
 
 		send(conn, asBuffer(encodeSyncStep1(Y.encodeStateVector(doc.ydoc))));
 		if (doc.awarenessStates.size > 0) send(conn, awarenessSnapshot(doc));
