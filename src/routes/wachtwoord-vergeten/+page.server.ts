@@ -17,7 +17,7 @@ const ResetRequest = v.object({
 	)
 });
 
-export const load: PageServerLoad = () => ({});
+export const load: PageServerLoad = ({ url }) => ({ changed: url.searchParams.has('gewijzigd') });
 
 export const actions: Actions = {
 	default: async (event) => {

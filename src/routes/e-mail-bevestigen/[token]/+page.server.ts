@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { checkEmailChangeLink, confirmEmailChange } from '$lib/server/account';
 import type { LinkProblem } from '$lib/server/account-token';
@@ -30,6 +30,7 @@ export const actions: Actions = {
 		if (!done.ok) return fail(done.problem === 'unknown' ? 404 : 400, { message: linkMessage(done.problem) });
 		await sendQuietly(mailer, emailChangedNotice({ to: done.oldEmail, name: done.name, newEmail: done.newEmail }));
 		logger.info({ event: 'email_changed', user: done.userId }, 'e-mail address changed');
-		return { done: true, message: m.account_email_changed({ email: done.newEmail }) };
+		// Away from the link, which is used up now (this page's load would refuse it).
+		redirect(303, '/e-mail-bevestigen/gewijzigd');
 	}
 };

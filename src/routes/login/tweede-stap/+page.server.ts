@@ -65,7 +65,8 @@ async function signIn(event: RequestEvent, login: PendingLogin, method: 'totp' |
 }
 
 export const load: PageServerLoad = async ({ cookies, locals }) => {
-	if (locals.user) redirect(303, '/');
+	// Signed in already (e.g. just enrolled: the page still shows the recovery codes).
+	if (locals.user) return { step: 'signed_in' as const };
 	const login = await pending(cookies);
 	if (!login) return { step: 'expired' as const };
 	if (login.step === 'verify') return { step: 'verify' as const };

@@ -1,4 +1,4 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
 import { passwordProblemMessage } from '$lib/password-messages';
@@ -42,6 +42,7 @@ export const actions: Actions = {
 		// The old password's failures no longer say anything about this account.
 		await recordSuccess(db, accountKey(done.email));
 		logger.info({ event: 'password_reset', user: done.userId }, 'password reset');
-		return { done: true, message: m.reset_done() };
+		// Away from the link, which is used up now (this page's load would refuse it).
+		redirect(303, '/wachtwoord-vergeten?gewijzigd');
 	}
 };
