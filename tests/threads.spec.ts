@@ -307,7 +307,7 @@ test('the JSON API lists and shows threads to readers only, and refuses bad inpu
 
 	// the plan page counts open threads per action
 	await page.goto(`/plannen/${action.planId}`);
-	await expect(page.getByRole('link', { name: new RegExp(`open reacties: ${action.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })).toBeVisible();
+	await expect(page.getByRole('link', { name: new RegExp(`open reacties?: ${action.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) })).toBeVisible();
 	await page.goto(`/plannen/${action.planId}/reacties`);
 	await expect(page.getByText('Via de API')).toBeVisible();
 	await expectAccessible(page);
