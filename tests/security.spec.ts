@@ -148,3 +148,23 @@ test('after sign-in, a redirect target that leaves the site lands on /', async (
 	}
 	await context.close();
 });
+
+test("a plan's event stream ends within 5 s of signing out", async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await login(page, 'viewer');
+	const { plans } = (await (await page.request.get('/api/plans')).json()) as { plans: { id: string }[] };
+	// Read the stream in the page, as the plan page's EventSource does, and note when it ends.
+	await page.evaluate(async (planId) => {
+		const response = await fetch(`/api/plans/${planId}/events`);
+		const reader = response.body!.getReader();
+		(window as unknown as { streamEnded: Promise<number> }).streamEnded = (async () => {
+			for (;;) if ((await reader.read()).done) return Date.now();
+		})();
+	}, plans[0].id);
+	const signedOut = Date.now();
+	await page.request.post('/logout', { headers: { Origin: new URL(page.url()).origin }, maxRedirects: 0 });
+	const ended = await page.evaluate(() => (window as unknown as { streamEnded: Promise<number> }).streamEnded);
+	expect(ended - signedOut).toBeLessThan(5000);
+	await context.close();
+});

@@ -17,6 +17,8 @@ export const GET: RequestHandler = async ({ locals, request }) => {
 	return eventStream({
 		signal: request.signal,
 		retryMs: 3000,
+		// The inbox is the user's own: the session is the only right it needs.
+		owner: { userId: user.id, sessionId: locals.session!.id, stillAllowed: async () => true },
 		start: (send) => {
 			const push = async () => {
 				try {
