@@ -8,6 +8,7 @@ import { publishInboxChanges, publishPlanChange } from '../src/lib/server/events
 import { projectDocument } from '../src/lib/server/projection.ts';
 import { pruneAuditLog } from '../src/lib/server/audit.ts';
 import { sendDeadlineReminders } from '../src/lib/server/reminder.ts';
+import { closeAllStreams, recheckStreams } from '../src/lib/server/sse.ts';
 import { createMailer } from '../src/lib/server/mail.ts';
 import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
 import { prepareFirstStart, setupBaseUrl, setupUrl } from '../src/lib/server/setup.ts';
@@ -18,6 +19,7 @@ import type { Config } from './config.ts';
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 export const DEMO_DIR = fileURLToPath(new URL('./demo', import.meta.url));
 const REMINDER_SWEEP_MS = 15 * 60_000;
+const STREAM_SWEEP_MS = 3000;
 const AUDIT_PRUNE_MS = 24 * 3_600_000;
 
 export interface Kring {
@@ -95,7 +97,10 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		},
 		mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger: logger.child({ part: 'mail' }) }),
 		publicOrigin: config.origin,
-		recheckUser: (userId) => collab.recheckUser(userId),
+		recheckUser: (userId) => {
+			collab.recheckUser(userId);
+			recheckStreams(db, userId).catch((err: unknown) => logger.error({ err }, 'event stream recheck failed'));
+		},
 		changeDocument: (name, fn) => collab.change(name, fn, 'server'),
 		createDocument,
 		async readDocument(name) {
@@ -121,6 +126,11 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		}
 	};
 	void sweepReminders();
+	// Event streams whose session expired (or whose right went without a recheckUser) close within STREAM_SWEEP_MS.
+	const streamTimer = setInterval(() => {
+		recheckStreams(db).catch((err: unknown) => logger.error({ err }, 'event stream sweep failed'));
+	}, STREAM_SWEEP_MS);
+	streamTimer.unref();
 	const reminderTimer = setInterval(() => void sweepReminders(), REMINDER_SWEEP_MS);
 	reminderTimer.unref();
 
@@ -146,6 +156,8 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		},
 		async close() {
 			clearInterval(reminderTimer);
+			clearInterval(streamTimer);
+			closeAllStreams();
 			clearInterval(auditTimer);
 			await collab.close();
 			await db.destroy();
