@@ -8,6 +8,8 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** true: the failure was the disk or database file (nothing was saved) */
+			storage?: boolean;
 		}
 	}
 }

@@ -2,6 +2,7 @@ import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/cookies';
+import { isStorageError } from '$lib/server/health';
 import { getRuntime } from '$lib/server/runtime';
 import { HSTS_HEADER, SECURITY_HEADERS } from '$lib/server/security-headers';
 import { guardRequest } from '$lib/server/request-guard';
@@ -109,6 +110,10 @@ export const handleError: HandleServerError = ({ error, event, status }) => {
 			},
 			'unhandled error'
 		);
+	}
+	if (isStorageError(error)) {
+		// The disk is full or read-only: say plainly that nothing was saved.
+		return { message: 'Opslaan is mislukt: de server kan op dit moment niets bewaren. Je wijziging is niet opgeslagen. Probeer het later opnieuw.', storage: true };
 	}
 	return { message: status === 404 ? 'Niet gevonden' : 'Er ging iets mis' };
 };

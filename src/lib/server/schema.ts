@@ -35,6 +35,7 @@ export interface Database {
 	version_publications: VersionPublicationTable;
 	audit_log: AuditLogTable;
 	login_devices: LoginDeviceTable;
+	health_probe: HealthProbeTable;
 	setup_tokens: SetupTokenTable;
 	invitations: InvitationTable;
 	account_tokens: AccountTokenTable;
@@ -499,4 +500,9 @@ export interface LoginDeviceTable {
 	user_id: string;
 	created_at: number;
 	last_used_at: number;
+}
+
+export interface HealthProbeTable {
+	id: number;
+	at: number;
 }
