@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { m } from '$lib/paraglide/messages';
+import { recordAudit } from '$lib/server/audit';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/cookies';
 import { formToObject, parseInput, type FieldErrors } from '$lib/server/forms';
 import { recordSessionDevice } from '$lib/server/account';
@@ -66,6 +67,8 @@ export const actions: Actions = {
 
 		const valid = await verifyPassword(user?.password_hash ?? null, password);
 		if (!user || !valid) {
+			// an address without an account is not stored: no actor, no object
+			await recordAudit(db, { action: 'login.failed', result: 'failure', actor: user ? { id: user.id, name: user.name } : null, origin: event.getClientAddress(), detail: { reason: user ? 'wrong_password' : 'unknown_account' } });
 			logger.info({ event: 'login_failed' }, 'login failed');
 			return fail(400, { message: m.login_failed(), errors: {} as FieldErrors, email });
 		}
@@ -74,6 +77,7 @@ export const actions: Actions = {
 		// A deactivated account cannot sign in (the same answer as a wrong password); the members page shows the last sign-in.
 		const signedIn = await db.updateTable('users').set({ last_login_at: Date.now() }).where('id', '=', user.id).where('deactivated_at', 'is', null).executeTakeFirst();
 		if (Number(signedIn.numUpdatedRows) === 0) {
+			await recordAudit(db, { action: 'login.failed', result: 'failure', actor: { id: user.id, name: user.name }, origin: event.getClientAddress(), detail: { reason: 'deactivated' } });
 			logger.info({ event: 'login_refused_deactivated', user: user.id }, 'login refused: account deactivated');
 			return fail(400, { message: m.login_failed(), errors: {} as FieldErrors, email });
 		}
@@ -86,6 +90,7 @@ export const actions: Actions = {
 		const token = generateSessionToken();
 		const session = await createSession(db, token, user.id, sessionPolicy);
 		await recordSessionDevice(db, session.id, event.request.headers.get('user-agent'));
+		await recordAudit(db, { action: 'login', actor: { id: user.id, name: user.name }, object: { type: 'user', id: user.id, label: user.name }, origin: event.getClientAddress() });
 		event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url, session.expiresAt));
 		const deviceToken = await rememberDevice(db, user.id, device);
 		if (deviceToken) {
