@@ -112,17 +112,36 @@ export function auditObjectText(row: { objectType: string | null; objectLabel: s
 	return type ? `${type}: ${row.objectLabel}` : row.objectLabel;
 }
 
-/** The structured facts of a row in words: a reason, a file, a role (or a role's change); anything else as key: value. */
+/** Words for the values other parts of Kring write into `detail` (src/lib/server/audit.ts: structured facts only). */
+const DETAIL_VALUES: Record<string, Record<string, () => string>> = {
+	mfa: { totp: m.audit_detail_mfa_totp, recovery: m.audit_detail_mfa_recovery, enrolled: m.audit_detail_mfa_enrolled },
+	via: { cli: m.audit_detail_via_cli, link: m.audit_detail_via_link },
+	account: { existing: m.audit_detail_account_existing, created: m.audit_detail_account_created, completed: m.audit_detail_account_completed },
+	recoveryCodes: { regenerated: m.audit_detail_recovery_regenerated },
+	step: { enrolment: m.audit_detail_step_enrolment },
+	required: { true: m.audit_detail_required_on, false: m.audit_detail_required_off }
+};
+
+/**
+ * The structured facts of a row in words: a reason, a file, a role (or a
+ * role's change), the known values above; ids stay out (the object column
+ * names the object), anything else shows as key: value.
+ */
 export function auditDetailText(detail: Record<string, string | number | boolean | null> | null): string {
 	if (!detail) return '';
 	const role = (value: unknown) => (typeof value === 'string' && roleLabel(value)) || String(value);
 	const parts: string[] = [];
 	for (const [key, value] of Object.entries(detail)) {
-		if (value === null || value === '') continue;
-		if (key === 'reason') parts.push(REASON_LABELS[String(value)]?.() ?? String(value));
+		if (value === null || value === '' || /Id$/.test(key)) continue;
+		const known = DETAIL_VALUES[key]?.[String(value)];
+		if (known) parts.push(known());
+		else if (key === 'reason') parts.push(REASON_LABELS[String(value)]?.() ?? String(value));
 		else if (key === 'file') parts.push(m.audit_detail_file({ file: String(value) }));
-		else if (key === 'role') parts.push(role(value));
 		else if (key === 'rows' && typeof value === 'number') parts.push(m.audit_detail_rows({ count: value }));
+		else if (key === 'left' && typeof value === 'number') parts.push(m.audit_detail_left({ count: value }));
+		else if (key === 'signedOut' && typeof value === 'number') parts.push(m.audit_detail_signed_out({ count: value }));
+		else if (key === 'cbsCode') parts.push(m.audit_detail_cbs({ code: String(value) }));
+		else if (key === 'role') parts.push(role(value));
 		else if (key === 'from' && 'to' in detail) parts.push(`${role(value)} → ${role(detail.to)}`);
 		else if (key === 'to' && 'from' in detail) continue;
 		else parts.push(`${key}: ${String(value)}`);
