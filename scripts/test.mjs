@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm test`: every check in one command, failing when any fails.
- *   1. svelte-check (types of the app, server and tests)
+ *   1. the dependency check (scripts/check-deps.mjs) and svelte-check (types of the app, server and tests)
  *   2. Vitest (unit and integration tests beside the code)
  *   3. vite build, then Playwright against the built server on a free port
  *      with a temporary database, in Debian's Chromium.
@@ -55,6 +55,7 @@ const only = process.argv[2];
 ensureChromium();
 // Generated code first (the message catalogue and SvelteKit's types), as `npm install` does.
 if (!only || only === 'check') run('generate', 'npm', ['run', 'prepare', '--silent']);
+if (!only || only === 'check') run('dependencies (known vulnerabilities)', 'node', ['scripts/check-deps.mjs']);
 if (!only || only === 'check') run('svelte-check', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']);
 if (!only || only === 'unit') run('vitest', 'npx', ['vitest', 'run']);
 if (!only || only === 'e2e') {
