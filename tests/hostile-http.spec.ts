@@ -171,3 +171,26 @@ test('a cross-site form post is refused in Dutch', async ({ request }) => {
 	expect(response.status()).toBe(403);
 	expect(await response.text()).toContain('niet vanaf Kring zelf verstuurd');
 });
+
+test('static assets carry the security headers, and HSTS is sent over https only', async ({ request, baseURL }) => {
+	const page = await request.get('/login');
+	const asset = (await page.text()).match(/\/_app\/immutable\/[^"']+\.js/)?.[0];
+	expect(asset, 'a script of the login page').toBeTruthy();
+	const response = await request.get(asset!);
+	expect(response.status()).toBe(200);
+	expect(response.headers()['x-content-type-options']).toBe('nosniff');
+	expect(response.headers()['x-frame-options']).toBe('DENY');
+	expect(response.headers()['strict-transport-security']).toBeUndefined();
+
+	const port = Number(new URL(baseURL!).port);
+	const overTls = await raw(port, get('/login', { 'X-Forwarded-Proto': 'https' }));
+	expect(overTls.status).toBe(200);
+	const headers = await new Promise<string>((resolve) => {
+		const socket = connect(port, '127.0.0.1');
+		let text = '';
+		socket.on('data', (c) => (text += c.toString('latin1')));
+		socket.on('close', () => resolve(text.slice(0, text.indexOf('\r\n\r\n'))));
+		socket.write(get(`${asset}`, { 'X-Forwarded-Proto': 'https' }));
+	});
+	expect(headers.toLowerCase()).toContain('strict-transport-security: max-age=31536000');
+});
