@@ -63,7 +63,7 @@ test('a region admin finds their sign-in and a download in the logboek, filters 
 
 	// downloading the log is itself in the log
 	await page.goto(`/regios/${REGION}/logboek?actie=export`);
-	await expect(rowsWith(page, 'Bestand gedownload', 'Logboek: Noord-Oost Gelderland').first()).toBeVisible();
+	await expect(rowsWith(page, 'Bestand gedownload', 'bestand logboek-noord-oost-gelderland.csv', 'Noord-Oost Gelderland').first()).toBeVisible();
 
 	// 320 px: the page reflows, only the table scrolls inside its own focusable container
 	await page.setViewportSize({ width: 320, height: 800 });
