@@ -211,7 +211,9 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	const changed = viewer.locator(`[data-action-id="${kept.id}"]`);
 	await expect(changed.locator('ins')).toContainText(edit);
 	await expect(viewer.locator(`[data-action-id="${dropped.id}"]`)).toContainText('Verwijderd');
-	await expect(viewer.locator(`[data-action-id="${successorId}"]`)).toContainText('Toegevoegd');
+	// the renewed action reads as one renewed action, not as one added and one removed
+	await expect(viewer.locator(`[data-action-id="${successorId}"]`)).toContainText('Vernieuwd');
+	await expect(viewer.locator(`[data-action-id="${renewed.id}"]`)).toHaveCount(0);
 	await expectAccessible(viewer);
 
 	// Someone outside the region gets 404 from the JSON API, as from the pages.

@@ -112,6 +112,8 @@ export interface ActionDiff {
 	id: string;
 	title: string;
 	change: Change;
+	/** the id of the action this one renewed (vernieuwd): shown as one changed action, not as one added and one removed */
+	renewedFrom?: string;
 	title_before?: string;
 	status?: { before: string; after: string };
 	planning?: { before: string; after: string };
@@ -155,7 +157,8 @@ function diffAction(defs: { key: string; label: string }[], before: SnapshotActi
 	if (a.title !== b.title) diff.title_before = a.title;
 	if (a.status !== b.status) diff.status = { before: a.status, after: b.status };
 	if (planning(a) !== planning(b)) diff.planning = { before: planning(a), after: planning(b) };
-	if (diff.title_before !== undefined || diff.status || diff.planning || diff.fields.length) diff.change = 'changed';
+	if (a.id !== b.id) diff.renewedFrom = a.id;
+	if (diff.renewedFrom || diff.title_before !== undefined || diff.status || diff.planning || diff.fields.length) diff.change = 'changed';
 	return diff;
 }
 
@@ -169,13 +172,23 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanDiff {
 	// An action may move between themes: match actions across the whole plan.
 	const beforeActions = new Map(before.themes.flatMap((t) => t.actions.map((a) => [a.id, a] as const)));
 	const afterActions = new Map(after.themes.flatMap((t) => t.actions.map((a) => [a.id, a] as const)));
+	// Closing an evaluation renews an action as a new one linked to its predecessor, which is archived:
+	// compare the successor with its predecessor, so the pair reads as one renewed action.
+	const renewedBy = new Map<string, SnapshotAction>();
+	for (const action of afterActions.values()) {
+		const predecessor = action.predecessorId ? beforeActions.get(action.predecessorId) : undefined;
+		if (predecessor && !afterActions.has(predecessor.id) && !beforeActions.has(action.id)) renewedBy.set(predecessor.id, action);
+	}
+	const predecessorOf = new Map([...renewedBy].map(([predecessorId, successor]) => [successor.id, beforeActions.get(predecessorId)!]));
 	for (const theme of order) {
 		const a = beforeThemes.get(theme.id);
 		const b = afterIds.has(theme.id) ? theme : undefined;
 		const actions: ActionDiff[] = [];
-		for (const action of b?.actions ?? []) actions.push(diffAction(after.cardTemplate, beforeActions.get(action.id), action));
+		for (const action of b?.actions ?? []) {
+			actions.push(diffAction(after.cardTemplate, beforeActions.get(action.id) ?? predecessorOf.get(action.id), action));
+		}
 		for (const action of a?.actions ?? []) {
-			if (!afterActions.has(action.id)) actions.push(diffAction(before.cardTemplate, action, undefined));
+			if (!afterActions.has(action.id) && !renewedBy.has(action.id)) actions.push(diffAction(before.cardTemplate, action, undefined));
 		}
 		let change: Change = !a ? 'added' : !b ? 'removed' : 'same';
 		const sections = a && b ? fieldDiffs(after.themeSections, a.sections, b.sections) : [];
