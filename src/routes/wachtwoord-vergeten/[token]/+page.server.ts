@@ -4,6 +4,7 @@ import { m } from '$lib/paraglide/messages';
 import { passwordProblemMessage } from '$lib/password-messages';
 import type { LinkProblem } from '$lib/server/account-token';
 import { formToObject, parseInput, type FieldErrors } from '$lib/server/forms';
+import { forgetDevices } from '$lib/server/login-device';
 import { checkPasswordStrength } from '$lib/server/password';
 import { checkPasswordResetLink, resetPassword } from '$lib/server/password-reset';
 import { getRuntime } from '$lib/server/runtime';
@@ -39,6 +40,8 @@ export const actions: Actions = {
 		const done = await resetPassword(db, { token: event.params.token, password, origin: event.getClientAddress() });
 		if (!done.ok) return fail(400, { message: linkMessage(done.problem), errors: {} as FieldErrors });
 		recheckUser(done.userId);
+		// Browsers remembered for sign-in throttling (login-device.ts) count as new again, as after a password change.
+		await forgetDevices(db, done.userId);
 		// The old password's failures no longer say anything about this account.
 		await recordSuccess(db, accountKey(done.email));
 		logger.info({ event: 'password_reset', user: done.userId }, 'password reset');
