@@ -108,6 +108,15 @@ test('the admin invites a lezer, who accepts in a fresh browser and can read but
 	await expect(page.locator(`[data-invitation="${email}"]`)).toHaveCount(0);
 	const api = await (await page.request.get('/api/regions/noord-oost-gelderland/members')).json();
 	expect(api.members.find((m: { email: string }) => m.email === email)).toMatchObject({ name: 'Nieuwe Lezer', roles: [{ role: 'viewer' }] });
+
+	// the demo beheerder is the instance admin: deactivating ends the reader's session at once
+	const card = page.locator(`[data-member="${email}"]`);
+	await card.getByText('Wijzigen').click();
+	await card.getByRole('button', { name: 'Account uitschakelen' }).click();
+	await expect(page.getByText('Het account van Nieuwe Lezer is uitgeschakeld.')).toBeVisible();
+	await expect(card).toContainText('uitgeschakeld');
+	await reader.goto('/');
+	await expect(reader).toHaveURL(/\/login/);
 	await reader.context().close();
 });
 
