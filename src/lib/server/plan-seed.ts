@@ -13,7 +13,7 @@ import { createUser } from './user.ts';
 /** Writes a document's initial state to the collaboration store (only when it has none). */
 export type WriteDocument = (name: string, update: Uint8Array) => void;
 
-interface DemoAction {
+export interface DemoAction {
 	level: 'regional' | 'local';
 	title: string;
 	status: string;
@@ -28,7 +28,7 @@ interface DemoAction {
 	progress?: number;
 }
 
-interface DemoPlanFile {
+export interface DemoPlanFile {
 	slug: string;
 	kind: string;
 	title: string;
@@ -50,7 +50,8 @@ interface DemoPlanFile {
 			number?: string;
 			title: string;
 			sections: Record<string, Block[]>;
-			ambassadors?: { name: string; municipality?: string; organisation?: string; email: string }[];
+			/** a demo person by e-mail (made when missing), or an existing account by id (import) */
+			ambassadors?: { name: string; municipality?: string; organisation?: string; email?: string; userId?: string }[];
 			actions: DemoAction[];
 		}[];
 	}[];
@@ -86,15 +87,44 @@ export async function seedPlans(db: Db, demoDir: string, writeDocument: WriteDoc
 
 	const regions = new Map((await db.selectFrom('regions').select(['id', 'slug']).execute()).map((r) => [r.slug, r.id]));
 	const municipalities = await db.selectFrom('municipalities').select(['id', 'slug', 'region_id']).execute();
-	const municipalityBySlug = new Map(municipalities.map((m) => [m.slug, m]));
 	const planIds = new Map<string, string>();
-	const now = Date.now();
 
 	for (const plan of plans) {
 		const regionId = regions.get(plan.region);
 		if (!regionId) throw new Error(`demo plan ${plan.slug}: unknown region ${plan.region}`);
-		const planId = newId();
+		const planId = await insertPlan(
+			db,
+			plan,
+			{ regionId, municipalities, parentPlanId: plan.parentPlan ? (planIds.get(plan.parentPlan) ?? null) : null, demoAdoptions: true },
+			writeDocument
+		);
 		planIds.set(plan.slug, planId);
+	}
+}
+
+/**
+ * Creates one plan from a plan file (a demo plan, or a Word plan read by the
+ * import): its rows, and a Yjs document for the intro, each theme and each
+ * action card. Regional plans' local actions get an adoption row per gemeente
+ * (a plausible spread for the demo, else "not started"). Run it inside a
+ * transaction to create the plan all at once.
+ */
+export async function insertPlan(
+	db: Db,
+	plan: DemoPlanFile,
+	context: {
+		regionId: string;
+		municipalities: { id: string; slug: string; region_id: string }[];
+		parentPlanId: string | null;
+		demoAdoptions: boolean;
+	},
+	writeDocument: WriteDocument
+): Promise<string> {
+	const { regionId, municipalities } = context;
+	const municipalityBySlug = new Map(municipalities.map((m) => [m.slug, m]));
+	const now = Date.now();
+	{
+		const planId = newId();
 		await db
 			.insertInto('plans')
 			.values({
@@ -108,7 +138,7 @@ export async function seedPlans(db: Db, demoDir: string, writeDocument: WriteDoc
 				subtitle: plan.subtitle ?? null,
 				period_start: plan.periodStart,
 				period_end: plan.periodEnd,
-				parent_plan_id: plan.parentPlan ? (planIds.get(plan.parentPlan) ?? null) : null,
+				parent_plan_id: context.parentPlanId,
 				levels: JSON.stringify(plan.levels),
 				theme_sections: JSON.stringify(plan.themeSections),
 				card_template: JSON.stringify(plan.cardTemplate),
@@ -184,9 +214,13 @@ export async function seedPlans(db: Db, demoDir: string, writeDocument: WriteDoc
 				await projectTheme(db, themeId, themeDoc.doc, plan.themeSections.map((s) => s.key));
 
 				for (const ambassador of theme.ambassadors ?? []) {
-					const email = ambassador.email.toLowerCase();
-					const existing = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-					const userId = existing?.id ?? (await createUser(db, { email, name: ambassador.name, password: null })).id;
+					let userId = ambassador.userId;
+					if (!userId) {
+						if (!ambassador.email) continue;
+						const email = ambassador.email.toLowerCase();
+						const existing = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+						userId = existing?.id ?? (await createUser(db, { email, name: ambassador.name, password: null })).id;
+					}
 					await db
 						.insertInto('theme_ambassadors')
 						.values({
@@ -232,7 +266,9 @@ export async function seedPlans(db: Db, demoDir: string, writeDocument: WriteDoc
 									action_id: actionId,
 									municipality_id: m.id,
 									// A plausible spread for the demo: most gemeenten have started.
-									status: (['in_progress', 'not_started', 'done', 'in_progress', 'at_risk', 'ongoing'] as const)[(i + actionIndex) % 6],
+									status: context.demoAdoptions
+										? (['in_progress', 'not_started', 'done', 'in_progress', 'at_risk', 'ongoing'] as const)[(i + actionIndex) % 6]
+										: ('not_started' as const),
 									note: '',
 									updated_at: now,
 									updated_by: null
@@ -243,5 +279,6 @@ export async function seedPlans(db: Db, demoDir: string, writeDocument: WriteDoc
 				}
 			}
 		}
+		return planId;
 	}
 }

@@ -6,14 +6,38 @@ import * as Y from 'yjs';
  * node types, text in Y.XmlText with marks as formatting attributes.
  */
 export type Block =
-	| { type: 'paragraph'; text: string }
-	| { type: 'heading'; level: number; text: string }
-	| { type: 'bulletList'; items: string[] }
-	| { type: 'orderedList'; items: string[] };
+	| { type: 'paragraph'; text: RichText }
+	| { type: 'heading'; level: number; text: RichText }
+	| { type: 'bulletList'; items: RichText[] }
+	| { type: 'orderedList'; items: RichText[] };
 
-/** `**bold**` runs in demo text become the bold mark. */
-function textNode(text: string): Y.XmlText {
+/** A run of text with its marks, e.g. from an imported Word file. */
+export interface Inline {
+	text: string;
+	bold?: boolean;
+	italic?: boolean;
+	link?: string;
+}
+
+/** Demo text (a string with `**bold**`) or runs with their marks. */
+export type RichText = string | Inline[];
+
+/** `**bold**` runs in demo text become the bold mark; runs keep bold, italic and links. */
+function textNode(text: RichText): Y.XmlText {
 	const node = new Y.XmlText();
+	if (typeof text !== 'string') {
+		let at = 0;
+		for (const run of text) {
+			if (!run.text) continue;
+			const marks: Record<string, object> = {};
+			if (run.bold) marks.bold = {};
+			if (run.italic) marks.italic = {};
+			if (run.link) marks.link = { href: run.link };
+			node.insert(at, run.text, marks);
+			at += run.text.length;
+		}
+		return node;
+	}
 	const parts = text.split(/\*\*(.+?)\*\*/g);
 	let offset = 0;
 	parts.forEach((part, i) => {
@@ -24,9 +48,9 @@ function textNode(text: string): Y.XmlText {
 	return node;
 }
 
-function paragraph(text: string): Y.XmlElement {
+function paragraph(text: RichText): Y.XmlElement {
 	const p = new Y.XmlElement('paragraph');
-	if (text) p.insert(0, [textNode(text)]);
+	if (text.length) p.insert(0, [textNode(text)]);
 	return p;
 }
 
