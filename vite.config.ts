@@ -8,7 +8,9 @@ export default defineConfig({
 		paraglideVitePlugin({
 			project: './project.inlang',
 			outdir: './src/lib/paraglide',
-			strategy: ['cookie', 'baseLocale']
+			strategy: ['cookie', 'baseLocale'],
+			// one module per locale (as paraglide 2.25 wrote by default): a few files instead of one per message
+			outputStructure: 'locale-modules'
 		}),
 		sveltekit(),
 		kringDevServer()

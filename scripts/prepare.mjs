@@ -18,7 +18,7 @@ if (!existsSync(bin('paraglide-js')) || !existsSync(bin('svelte-kit'))) {
 }
 
 for (const [tool, args] of [
-	['paraglide-js', ['compile', '--project', './project.inlang', '--outdir', './src/lib/paraglide']],
+	['paraglide-js', ['compile', '--project', './project.inlang', '--outdir', './src/lib/paraglide', '--output-structure', 'locale-modules']],
 	['svelte-kit', ['sync']]
 ]) {
 	const result = spawnSync(bin(tool), args, { stdio: 'inherit', cwd: root });
