@@ -10,6 +10,7 @@ import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { countOpenThreads } from '$lib/server/thread';
 import { currentUser, notFound } from '$lib/route-helpers.server';
+import { pdfAvailable } from '$lib/document-export.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals, depends }) => {
@@ -23,7 +24,7 @@ export const load: PageServerLoad = async ({ params, locals, depends }) => {
 		db.selectFrom('indicators').select('id').where('plan_id', '=', params.planId).limit(1).executeTakeFirst()
 	]);
 	// open comment threads per theme and action (and the plan itself), keyed by id
-	return { outline, openThreads: Object.fromEntries(threads), hasIndicators: indicator !== undefined };
+	return { outline, openThreads: Object.fromEntries(threads), hasIndicators: indicator !== undefined, pdfAvailable: await pdfAvailable() };
 };
 
 const Id = v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/));

@@ -4,6 +4,7 @@ import { loadVersionContext } from '$lib/review-context.server';
 import { getPublication, publishVersion, unpublishVersion } from '$lib/server/publication';
 import { listDecisions } from '$lib/server/review';
 import { recordAudit } from '$lib/server/audit';
+import { pdfAvailable } from '$lib/document-export.server';
 import { getRuntime } from '$lib/server/runtime';
 import { listVersions, withoutStates } from '$lib/server/version';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,7 +23,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		canPublish: isAdmin,
 		publication: isAdmin ? await getPublication(db, version.id) : null,
 		others: (await listVersions(db, plan.id)).filter((v) => v.id !== version.id).map((v) => ({ id: v.id, label: v.label })),
-		snapshot: withoutStates(version.snapshot)
+		snapshot: withoutStates(version.snapshot),
+		pdfAvailable: await pdfAvailable()
 	};
 };
 
