@@ -53,6 +53,9 @@ function freePort() {
 
 const only = process.argv[2];
 ensureChromium();
+// package-lock.json must match package.json, or `npm ci` (CI, the Dockerfile, a host's install) refuses it.
+// --dry-run checks that without touching node_modules (a few seconds).
+if (!only || only === 'check') run('lock file matches package.json', 'npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error']);
 // Generated code first (the message catalogue and SvelteKit's types), as `npm install` does.
 if (!only || only === 'check') run('generate', 'npm', ['run', 'prepare', '--silent']);
 if (!only || only === 'check') run('dependencies (known vulnerabilities)', 'node', ['scripts/check-deps.mjs']);
