@@ -81,6 +81,8 @@ test.beforeAll(async () => {
 		stdio: ['ignore', 'ignore', 'pipe']
 	});
 	kring.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+	// A worker torn down after a timeout skips afterAll: the server must not outlive it.
+	process.once('exit', () => kring.kill('SIGTERM'));
 	baseURL = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 60_000;
 	for (;;) {
