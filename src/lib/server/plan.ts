@@ -17,6 +17,8 @@ export interface LevelNames {
 export interface FieldDef {
 	key: string;
 	label: string;
+	/** card template only: hidden from the card; its text stays in the document (plan settings) */
+	hidden?: boolean;
 }
 
 export interface PlanSummary {
@@ -286,6 +288,10 @@ export interface ActionContext {
 	theme: { id: string; title: string; number: string | null };
 	plan: PlanRow;
 	canEdit: boolean;
+	/** set when the action is archived: the card opens read-only with a banner */
+	archived: { at: number; byName: string | null; themeArchived: boolean } | null;
+	/** may restore it from its card (plan editors, archived actions only) */
+	canRestore: boolean;
 	fundingSources: { id: string; name: string; scope: string }[];
 }
 
@@ -301,10 +307,12 @@ export async function getActionContext(db: Db, actionId: string, roles: UserRole
 			'actions.level',
 			'actions.status',
 			'themes.title as themeTitle',
-			'themes.number as themeNumber'
+			'themes.number as themeNumber',
+			'actions.archived_at',
+			'themes.archived_at as themeArchivedAt',
+			(eb) => eb.selectFrom('users').select('users.name').whereRef('users.id', '=', 'actions.archived_by').as('archivedByName')
 		])
 		.where('actions.id', '=', actionId)
-		.where('actions.archived_at', 'is', null)
 		.executeTakeFirst();
 	if (!row) return null;
 	const plan = await getPlan(db, row.plan_id);
@@ -326,7 +334,10 @@ export async function getActionContext(db: Db, actionId: string, roles: UserRole
 		},
 		theme: { id: row.theme_id, title: row.themeTitle, number: row.themeNumber },
 		plan,
-		canEdit: canEditTheme(roles, plan, row.theme_id),
+		// an archived card stays readable (links keep working), read-only until it is restored
+		archived: row.archived_at !== null ? { at: row.archived_at, byName: row.archivedByName ?? null, themeArchived: row.themeArchivedAt !== null } : null,
+		canEdit: row.archived_at === null && canEditTheme(roles, plan, row.theme_id),
+		canRestore: row.archived_at !== null && canEditPlan(roles, plan),
 		fundingSources
 	};
 }
@@ -450,8 +461,12 @@ export async function moveActionToTheme(db: Db, actionId: string, themeId: strin
 	return true;
 }
 
-export async function archiveAction(db: Db, actionId: string, reason: string | null): Promise<void> {
-	await db.updateTable('actions').set({ archived_at: Date.now(), archive_reason: reason }).where('id', '=', actionId).execute();
+export async function archiveAction(db: Db, actionId: string, reason: string | null, userId: string | null = null): Promise<void> {
+	await db
+		.updateTable('actions')
+		.set({ archived_at: Date.now(), archived_by: userId, archive_reason: reason })
+		.where('id', '=', actionId)
+		.execute();
 }
 
 export async function createTheme(

@@ -157,6 +157,8 @@ export interface ChapterTable {
 	position: number;
 	title: string;
 	archived_at: number | null;
+	/** user id of who archived it (migration 0020) */
+	archived_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ThemeTable {
@@ -169,6 +171,8 @@ export interface ThemeTable {
 	/** projected plain text of the theme's sections */
 	text: Generated<string>;
 	archived_at: number | null;
+	/** user id of who archived it (migration 0020) */
+	archived_by: ColumnType<string | null, string | null | undefined, string | null>;
 	updated_at: number;
 }
 
@@ -222,6 +226,8 @@ export interface ActionTable {
 	text: Generated<string>;
 	predecessor_id: string | null;
 	archived_at: number | null;
+	/** user id of who archived it (migration 0020) */
+	archived_by: ColumnType<string | null, string | null | undefined, string | null>;
 	archive_reason: string | null;
 	created_at: number;
 	updated_at: number;
