@@ -7,8 +7,12 @@ import { migrateToLatest } from '../src/lib/server/migrate.ts';
 import { publishInboxChanges, publishPlanChange } from '../src/lib/server/events.ts';
 import { projectDocument } from '../src/lib/server/projection.ts';
 import { pruneAuditLog } from '../src/lib/server/audit.ts';
+import { deleteExpiredSessions } from '../src/lib/server/session.ts';
 import { sendDeadlineReminders } from '../src/lib/server/reminder.ts';
 import { closeAllStreams, recheckStreams } from '../src/lib/server/sse.ts';
+import { sendNotificationMails } from '../src/lib/server/notification-mail.ts';
+import { metrics } from '../src/lib/server/metrics.ts';
+import { requestLogMixin } from '../src/lib/server/request-context.ts';
 import { createMailer } from '../src/lib/server/mail.ts';
 import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
 import { prepareFirstStart, setupBaseUrl, setupUrl } from '../src/lib/server/setup.ts';
@@ -20,6 +24,7 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta
 export const DEMO_DIR = fileURLToPath(new URL('./demo', import.meta.url));
 const REMINDER_SWEEP_MS = 15 * 60_000;
 const STREAM_SWEEP_MS = 3000;
+const NOTIFICATION_MAIL_SWEEP_MS = 60_000;
 const AUDIT_PRUNE_MS = 24 * 3_600_000;
 
 export interface Kring {
@@ -35,6 +40,8 @@ export function createLogger(level: string): Logger {
 	return pino({
 		level,
 		base: { app: 'kring' },
+		// the request id on every line written while a request is handled (src/hooks.server.ts)
+		mixin: requestLogMixin,
 		// Defence in depth: these never belong in a log line.
 		redact: { paths: ['password', '*.password', 'token', '*.token', 'cookie', '*.cookie', 'headers.cookie'], censor: '[weg]' }
 	});
@@ -81,6 +88,11 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		origin: config.origin,
 		sessionPolicy,
 		maxPayload: config.collabMaxPayload,
+		observe: {
+			commit: (seconds) => metrics().collabCommit.observe(seconds),
+			broadcast: (seconds) => metrics().collabBroadcast.observe(seconds),
+			close: (code, reason) => metrics().collabClose.inc({ code: String(code), reason })
+		},
 		async onDocumentChange(_name, doc, resource) {
 			await projectDocument(db, resource.ref, resource.planId, doc);
 			publishPlanChange({ planId: resource.planId, kind: resource.ref.kind, id: resource.ref.id });
@@ -110,7 +122,15 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			} finally {
 				d.destroy();
 			}
-		}
+		},
+		ops: {
+			migrationsDir: MIGRATIONS_DIR,
+			metricsToken: config.metricsToken,
+			securityContact: config.securityContact,
+			contactEmail: config.contactEmail,
+			auditRetentionDays: config.auditRetentionDays
+		},
+		collabStats: () => collab.stats()
 	};
 	setRuntime(runtime);
 
@@ -131,6 +151,17 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		recheckStreams(db).catch((err: unknown) => logger.error({ err }, 'event stream sweep failed'));
 	}, STREAM_SWEEP_MS);
 	streamTimer.unref();
+	// Notification mails (immediate, daily digest): a sweep every minute while mail is on.
+	const sweepNotificationMails = async () => {
+		try {
+			const sent = await sendNotificationMails(db, { mailer: runtime.mailer, baseUrl: setupBaseUrl(config) });
+			if (sent > 0) logger.info({ event: 'notification_mails', sent }, 'notification mails sent');
+		} catch (err) {
+			logger.error({ err }, 'notification mail sweep failed');
+		}
+	};
+	const mailTimer = setInterval(() => void sweepNotificationMails(), NOTIFICATION_MAIL_SWEEP_MS);
+	mailTimer.unref();
 	const reminderTimer = setInterval(() => void sweepReminders(), REMINDER_SWEEP_MS);
 	reminderTimer.unref();
 
@@ -142,6 +173,8 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		} catch (err) {
 			logger.error({ err }, 'audit log pruning failed');
 		}
+		// expired sessions are refused anyway; their rows go too (the privacy page says so)
+		await deleteExpiredSessions(db).catch((err: unknown) => logger.error({ err }, 'expired session cleanup failed'));
 	};
 	void pruneAudit();
 	const auditTimer = setInterval(() => void pruneAudit(), AUDIT_PRUNE_MS);
@@ -157,6 +190,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		async close() {
 			clearInterval(reminderTimer);
 			clearInterval(streamTimer);
+			clearInterval(mailTimer);
 			closeAllStreams();
 			clearInterval(auditTimer);
 			await collab.close();

@@ -3,6 +3,8 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/cookies';
 import { isStorageError } from '$lib/server/health';
+import { observeRequest } from '$lib/server/metrics';
+import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestId } from '$lib/server/request-context';
 import { getRuntime } from '$lib/server/runtime';
 import { HSTS_HEADER, SECURITY_HEADERS } from '$lib/server/security-headers';
 import { guardRequest } from '$lib/server/request-guard';
@@ -54,7 +56,12 @@ const session: Handle = async ({ event, resolve }) => {
 
 /** Pages anyone may see; everything else needs a session. */
 function isPublic(path: string): boolean {
-	return path === '/login' || path === '/healthz' || path === '/logout' || path.startsWith('/openbaar/') || path.startsWith('/installatie/') || path.startsWith('/uitnodiging/') || isAccountRecoveryPath(path);
+	return path === '/login' || path === '/healthz' || path === '/logout' || isOperationsPath(path) || path.startsWith('/openbaar/') || path.startsWith('/installatie/') || path.startsWith('/uitnodiging/') || path.startsWith('/afmelden/') || isAccountRecoveryPath(path);
+}
+
+/** Probes, metrics (own token), security.txt and the accessibility and privacy statements. */
+function isOperationsPath(path: string): boolean {
+	return path === '/readyz' || path === '/metrics' || path === '/.well-known/security.txt' || path === '/toegankelijkheid' || path === '/privacy';
 }
 
 /** Password reset, the second sign-in step and the e-mail change link work without a session. */
@@ -70,9 +77,18 @@ function loggedPath(url: URL): string {
 	return prefix ? `${prefix}[token]` : url.pathname;
 }
 
-const headersAndLog: Handle = async ({ event, resolve }) => {
+/** Every log line of the request carries its id (src/lib/server/request-context.ts), as does the response. */
+const headersAndLog: Handle = ({ event, resolve }) => {
+	const requestId = requestIdFrom(event.request.headers.get(REQUEST_ID_HEADER));
+	event.locals.requestId = requestId;
+	return runWithRequestId(requestId, () => respondAndLog(event, resolve, requestId));
+};
+
+const respondAndLog = async (event: Parameters<Handle>[0]['event'], resolve: Parameters<Handle>[0]['resolve'], requestId: string) => {
 	const started = performance.now();
 	const response = await resolve(event);
+	response.headers.set(REQUEST_ID_HEADER, requestId);
+	observeRequest(event.request.method, event.route.id, response.status, (performance.now() - started) / 1000);
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
 	if (event.url.protocol === 'https:') response.headers.set(...HSTS_HEADER);
 	if (!response.headers.has('Cache-Control') && event.locals.user) response.headers.set('Cache-Control', 'private, no-store');

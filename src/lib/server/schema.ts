@@ -36,6 +36,7 @@ export interface Database {
 	audit_log: AuditLogTable;
 	login_devices: LoginDeviceTable;
 	health_probe: HealthProbeTable;
+	unsubscribe_tokens: UnsubscribeTokenTable;
 	setup_tokens: SetupTokenTable;
 	invitations: InvitationTable;
 	account_tokens: AccountTokenTable;
@@ -59,6 +60,7 @@ export interface UserTable {
 	last_login_at: ColumnType<number | null, number | null | undefined, number | null>;
 	/** how new notifications reach the person by mail (migration 0016) */
 	notification_mode: ColumnType<NotificationMode, NotificationMode | undefined, NotificationMode>;
+	last_digest_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export type NotificationMode = 'immediate' | 'daily' | 'off';
@@ -317,6 +319,8 @@ export interface NotificationTable {
 	actor_id: string;
 	created_at: number;
 	read_at: number | null;
+	/** when it went out by e-mail (immediately or in a digest); null: not (yet) */
+	mailed_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export const VERDICTS = ['keep', 'strengthen', 'renew', 'drop'] as const;
@@ -511,4 +515,11 @@ export interface LoginDeviceTable {
 export interface HealthProbeTable {
 	id: number;
 	at: number;
+}
+
+export interface UnsubscribeTokenTable {
+	/** hex SHA-256 of the link's token */
+	id: string;
+	user_id: string;
+	created_at: number;
 }
