@@ -15,7 +15,7 @@ import { seedDemo } from './demo.ts';
 import { buildPlanDocument, buildVersionDocument } from './plan-document.ts';
 import { renderPlanDocx } from './plan-docx.ts';
 import { renderPlanHtml } from './plan-html.ts';
-import { pdfRenderer, renderPdf } from './plan-pdf.ts';
+import { closePdfBrowser, pdfRenderer, renderPdf } from './plan-pdf.ts';
 import { renderPlanXlsx } from './plan-xlsx.ts';
 import { fragmentToJson, richPlainText, richToHtml } from './rich-doc.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
@@ -35,7 +35,10 @@ beforeAll(async () => {
 	t = await createTestDatabase();
 	await seedDemo(t.db, DEMO_DIR, (name, update) => docs.set(name, update));
 });
-afterAll(async () => t.close());
+afterAll(async () => {
+	await closePdfBrowser();
+	await t.close();
+});
 
 async function planId(slug: string) {
 	return (await t.db.selectFrom('plans').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;

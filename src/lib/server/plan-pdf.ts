@@ -1,4 +1,6 @@
 import { accessSync, constants } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { escapeHtml } from './rich-doc.ts';
 
 /**
@@ -31,15 +33,20 @@ type Chromium = typeof import('playwright-core').chromium;
 let loaded: Promise<Chromium | null> | null = null;
 
 /**
- * playwright-core, loaded at run time by a computed name so the app's bundle
- * keeps it external (it ships with @playwright/test; a host without it gets no PDF).
+ * playwright-core, resolved and loaded at run time, so the app's bundle never
+ * takes it in (it ships with @playwright/test, a development package; a host
+ * without it gets no PDF, and says so).
  */
 function loadChromium(): Promise<Chromium | null> {
-	const name = 'playwright-core';
-	loaded ??= import(/* @vite-ignore */ name).then(
-		(mod: typeof import('playwright-core')) => mod.chromium ?? null,
-		() => null
-	);
+	loaded ??= (async () => {
+		try {
+			const path = createRequire(import.meta.url).resolve('playwright-core');
+			const mod = (await import(/* @vite-ignore */ pathToFileURL(path).href)) as { chromium?: Chromium; default?: { chromium?: Chromium } };
+			return mod.chromium ?? mod.default?.chromium ?? null;
+		} catch {
+			return null;
+		}
+	})();
 	return loaded;
 }
 
@@ -49,16 +56,49 @@ export async function pdfRenderer(env: Record<string, string | undefined>): Prom
 	return (await loadChromium()) ? { executablePath } : null;
 }
 
-/** One print at a time: a Chromium per PDF is heavy on a small host, and prints are rare. */
+/** One print at a time: a print of a large plan takes a core, and prints are rare. */
 let queue: Promise<unknown> = Promise.resolve();
+
+type Browser = Awaited<ReturnType<Chromium['launch']>>;
+let browser: { path: string; promise: Promise<Browser> } | null = null;
+let idle: ReturnType<typeof setTimeout> | null = null;
+/** The browser stays up this long after a print, so a second download does not wait for Chromium to start. */
+const KEEP_ALIVE_MS = 60_000;
+
+function openBrowser(chromium: Chromium, executablePath: string): Promise<Browser> {
+	if (browser && browser.path === executablePath) return browser.promise;
+	const promise = chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+	const entry = { path: executablePath, promise };
+	browser = entry;
+	promise.then(
+		(b) => b.on('disconnected', () => {
+			if (browser === entry) browser = null;
+		}),
+		() => {
+			if (browser === entry) browser = null;
+		}
+	);
+	return promise;
+}
+
+function closeLater(): void {
+	if (idle) clearTimeout(idle);
+	idle = setTimeout(() => {
+		const entry = browser;
+		browser = null;
+		void entry?.promise.then((b) => b.close()).catch(() => undefined);
+	}, KEEP_ALIVE_MS);
+	idle.unref?.();
+}
 
 export async function renderPdf(renderer: PdfRenderer, html: string, options: { footer: string }): Promise<Buffer> {
 	const chromium = await loadChromium();
 	if (!chromium) throw new Error('playwright-core is not installed');
 	const job = queue.then(async () => {
-		const browser = await chromium.launch({ executablePath: renderer.executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+		if (idle) clearTimeout(idle);
+		const context = await (await openBrowser(chromium, renderer.executablePath)).newContext({ javaScriptEnabled: false });
 		try {
-			const page = await browser.newPage({ javaScriptEnabled: false });
+			const page = await context.newPage();
 			// the print HTML is self-contained: refuse any request it might make
 			await page.route('**/*', (route) => route.abort());
 			await page.setContent(html, { waitUntil: 'load' });
@@ -74,9 +114,18 @@ export async function renderPdf(renderer: PdfRenderer, html: string, options: { 
 			});
 			return Buffer.from(pdf);
 		} finally {
-			await browser.close();
+			await context.close().catch(() => undefined);
+			closeLater();
 		}
 	});
 	queue = job.catch(() => undefined);
 	return job;
+}
+
+/** Closes the kept browser now (tests, shutdown). */
+export async function closePdfBrowser(): Promise<void> {
+	if (idle) clearTimeout(idle);
+	const entry = browser;
+	browser = null;
+	await entry?.promise.then((b) => b.close()).catch(() => undefined);
 }
