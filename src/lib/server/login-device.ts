@@ -1,3 +1,4 @@
+import { sessionCookieOptions } from './cookies.ts';
 import type { Db } from './db.ts';
 import { generateSessionToken, sessionIdFromToken } from './session.ts';
 
@@ -46,6 +47,23 @@ export async function rememberDevice(db: Db, userId: string, existingId: string 
 		.execute();
 	if (stale.length) await db.deleteFrom('login_devices').where('id', 'in', stale.map((r) => r.id)).execute();
 	return token;
+}
+
+interface CookieJar {
+	get(name: string): string | undefined;
+	set(name: string, value: string, options: { path: string; httpOnly: boolean; secure: boolean; expires: Date; sameSite: 'strict' }): void;
+}
+
+/**
+ * After a complete sign-in (password, and the second step where there is one):
+ * remember this browser for the account, setting the cookie when it is new.
+ */
+export async function rememberDeviceCookie(db: Db, cookies: CookieJar, url: URL, userId: string): Promise<void> {
+	const existing = await deviceFor(db, cookies.get(DEVICE_COOKIE), userId);
+	const token = await rememberDevice(db, userId, existing);
+	if (token) {
+		cookies.set(DEVICE_COOKIE, token, { ...sessionCookieOptions(url, Date.now() + DEVICE_MAX_AGE_DAYS * 86_400_000), sameSite: 'strict' });
+	}
 }
 
 /** After a password reset or change, every remembered browser must prove itself again. */

@@ -7,9 +7,10 @@ import { formToObject, parseInput, type FieldErrors } from '$lib/server/forms';
 import { recordSessionDevice } from '$lib/server/account';
 import { beginSecondStep, PENDING_LOGIN_COOKIE, pendingLoginCookieOptions } from '$lib/server/mfa';
 import { verifyPassword } from '$lib/server/password';
+import { metrics } from '$lib/server/metrics';
 import { getRuntime } from '$lib/server/runtime';
 import { createSession, generateSessionToken } from '$lib/server/session';
-import { DEVICE_COOKIE, DEVICE_MAX_AGE_DAYS, deviceFor, deviceKey, rememberDevice } from '$lib/server/login-device';
+import { DEVICE_COOKIE, deviceFor, deviceKey, rememberDeviceCookie } from '$lib/server/login-device';
 import { safeRedirect } from '$lib/server/safe-redirect';
 import { accountKey, addressKey, consumeAttempt, recordSuccess } from '$lib/server/throttle';
 import { getUserByEmail } from '$lib/server/user';
@@ -62,6 +63,7 @@ export const actions: Actions = {
 		const decision = await consumeAttempt(db, keys);
 		if (!decision.allowed) {
 			logger.warn({ event: 'login_throttled', device: device !== null }, 'login throttled');
+			metrics().loginThrottled.inc();
 			return fail(429, { message: throttledMessage(decision.retryAfterMs), errors: {} as FieldErrors, email });
 		}
 
@@ -92,13 +94,7 @@ export const actions: Actions = {
 		await recordSessionDevice(db, session.id, event.request.headers.get('user-agent'));
 		await recordAudit(db, { action: 'login', actor: { id: user.id, name: user.name }, object: { type: 'user', id: user.id, label: user.name }, origin: event.getClientAddress() });
 		event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url, session.expiresAt));
-		const deviceToken = await rememberDevice(db, user.id, device);
-		if (deviceToken) {
-			event.cookies.set(DEVICE_COOKIE, deviceToken, {
-				...sessionCookieOptions(event.url, Date.now() + DEVICE_MAX_AGE_DAYS * 86_400_000),
-				sameSite: 'strict'
-			});
-		}
+		await rememberDeviceCookie(db, event.cookies, event.url, user.id);
 		logger.info({ event: 'login', user: user.id }, 'login');
 		redirect(303, safeRedirect(redirectTo, event.url.origin));
 	}

@@ -18,6 +18,7 @@ import {
 	type PendingLogin
 } from '$lib/server/mfa';
 import { getRuntime } from '$lib/server/runtime';
+import { rememberDeviceCookie } from '$lib/server/login-device';
 import { createSession, generateSessionToken } from '$lib/server/session';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -60,6 +61,7 @@ async function signIn(event: RequestEvent, login: PendingLogin, method: 'totp' |
 		detail: { mfa: method }
 	});
 	event.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(event.url, session.expiresAt));
+	await rememberDeviceCookie(db, event.cookies, event.url, login.user.id);
 	logger.info({ event: 'login', user: login.user.id, mfa: method }, 'login');
 	return true;
 }
