@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSmtp } from '../src/lib/server/test-smtp.ts';
 import { expectAccessible, login } from './fixtures';
 
 /**
@@ -22,6 +23,7 @@ let server: ChildProcess | undefined;
 let dir: string;
 let base: string;
 let setupLink: string;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
 
 function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -97,12 +99,16 @@ test.describe('first start on an empty database', () => {
 		dir = mkdtempSync(join(tmpdir(), 'kring-setup-e2e-'));
 		const port = await freePort();
 		base = `http://127.0.0.1:${port}`;
+		// A real SMTP server: the invitations of the last test arrive here.
+		smtp = await startSmtp();
 		const env: NodeJS.ProcessEnv = {
 			...process.env,
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			DATABASE_PATH: join(dir, 'kring.db'),
 			DEMO_DATA: 'false',
+			SMTP_URL: smtp.url,
+			MAIL_FROM: 'Kring <kring@ijsselland.example>',
 			LOG_LEVEL: 'warn'
 		};
 		// the link must name this server's own address
@@ -118,6 +124,7 @@ test.describe('first start on an empty database', () => {
 			server.kill('SIGTERM');
 			await exited;
 		}
+		await smtp?.close();
 		rmSync(dir, { recursive: true, force: true });
 	});
 
@@ -193,6 +200,72 @@ test.describe('first start on an empty database', () => {
 		// the region's own page exists for its new beheerder
 		await page.goto(`${base}/regios/ijsselland`);
 		await expect(page.getByRole('heading', { level: 1, name: 'IJsselland' })).toBeVisible();
+	});
+
+	test('the new admin invites a werkgroeplid, a gemeente editor and a lezer by e-mail; each accepts from the mail and can do what the role allows', async ({ page, browser }) => {
+		test.setTimeout(150_000);
+		await page.goto(`${base}/login`);
+		await page.getByLabel('E-mailadres').fill('anna.deboer@gemeente.example');
+		await page.getByLabel('Wachtwoord').fill(PASSWORD);
+		await page.getByRole('button', { name: 'Inloggen' }).click();
+		await expect(page.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
+
+		// A regional plan for the werkgroep to write.
+		await page.goto(`${base}/regios/ijsselland`);
+		await page.getByText('Nieuw plan', { exact: true }).click();
+		await page.getByLabel('Titel van het plan').fill('Regioplan IJsselland 2026-2029');
+		await page.getByLabel('Beginjaar').fill('2026');
+		await page.getByLabel('Eindjaar').fill('2029');
+		await page.getByRole('button', { name: 'Plan maken' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Regioplan IJsselland 2026-2029' })).toBeVisible();
+		const planUrl = page.url();
+
+		const people = [
+			{ email: 'werkgroep@ijsselland.example', name: 'Bas Kuipers', role: 'Werkgroeplid' },
+			{ email: 'redacteur@zwolle.example', name: 'Iris Smit', role: 'Redacteur gemeente Zwolle' },
+			{ email: 'lezer@ijsselland.example', name: 'Mila Visser', role: 'Lezer' }
+		];
+		await page.goto(`${base}/regios/ijsselland/leden`);
+		await checkPage(page);
+		for (const person of people) {
+			await page.getByLabel('E-mailadressen').first().fill(person.email);
+			await page.locator('#invite-role').selectOption({ label: person.role });
+			await page.getByRole('button', { name: 'Uitnodigen', exact: true }).click();
+			await expect(page.getByText('Uitnodigingen verstuurd per e-mail: 1.')).toBeVisible();
+		}
+		await expect.poll(() => smtp.received.length).toBe(3);
+
+		const pages: Record<string, Page> = {};
+		for (const person of people) {
+			const mail = smtp.received.find((m) => JSON.stringify(m.to).includes(person.email))!;
+			expect(mail.subject).toContain('IJsselland');
+			const link = mail.text!.match(/https?:\/\/\S+\/uitnodiging\/[a-z2-7]{32}/)![0];
+			expect(mail.html).toContain(link);
+			const context = await browser.newContext();
+			const invited = await context.newPage();
+			await invited.goto(link);
+			await invited.getByLabel('Je naam').fill(person.name);
+			await invited.getByLabel('Wachtwoord', { exact: true }).fill(`${person.name} schrijft mee aan het plan`);
+			await invited.getByLabel('Herhaal het wachtwoord').fill(`${person.name} schrijft mee aan het plan`);
+			await invited.getByRole('button', { name: 'Uitnodiging aannemen' }).click();
+			await expect(invited.getByRole('heading', { level: 1 })).toHaveText('Regio IJsselland');
+			pages[person.role] = invited;
+		}
+
+		// The werkgroeplid edits the regional plan; the gemeente editor and the lezer read it.
+		for (const [role, canEdit] of [['Werkgroeplid', true], ['Redacteur gemeente Zwolle', false], ['Lezer', false]] as const) {
+			const p = pages[role];
+			await p.goto(planUrl);
+			await expect(p.getByRole('heading', { level: 1, name: 'Regioplan IJsselland 2026-2029' })).toBeVisible();
+			await expect(p.getByText('Nieuw onderdeel toevoegen'), role).toHaveCount(canEdit ? 1 : 0);
+			expect((await p.goto(`${base}/regios/ijsselland/leden`))?.status(), role).toBe(403);
+		}
+
+		// The logboek says who invited whom, and who accepted.
+		await page.goto(`${base}/regios/ijsselland/logboek`);
+		for (const person of people) await expect(page.getByRole('row').filter({ hasText: person.email }).first()).toBeVisible();
+		await checkPage(page);
+		for (const p of Object.values(pages)) await p.context().close();
 	});
 
 	test('the setup link works only once', async ({ page }) => {
