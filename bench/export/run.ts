@@ -92,7 +92,7 @@ try {
 	const result = [
 		'## Document exports (issue 14)',
 		'',
-		`Command: \`KRING_BUILD_DIR=.builds/export npx vite build && KRING_BUILD_DIR=.builds/export node --import tsx bench/export/run.ts\` (or \`npm run build\` and no KRING_BUILD_DIR). Plan: Noord-Oost Gelderland agenda grown to ${total} actions over 22 themes, every card field of the new actions filled (a paragraph with bold and a two-item list), costs and planning set. ${RUNS} sequential GETs per file after one warm-up, signed in as the reader, over loopback: rights, reading every Yjs document, building the plan model, rendering and (PDF) launching Chromium and printing.`,
+		`Command: \`KRING_BUILD_DIR=.builds/export npx vite build && KRING_BUILD_DIR=.builds/export node --import tsx bench/export/run.ts\` (or \`npm run build\` and no KRING_BUILD_DIR). Plan: Noord-Oost Gelderland agenda grown to ${total} actions over 22 themes, every card field of the new actions filled (a paragraph with bold and a two-item list), costs and planning set. ${RUNS} sequential GETs per file after one warm-up, signed in as the reader, over loopback: rights, reading every Yjs document, building the plan model, rendering and (PDF) printing in the Chromium kept warm after the first print (a cold start adds about 0.5 s).`,
 		'',
 		'| file | median | slowest | size | budget |',
 		'| --- | --- | --- | --- | --- |',
