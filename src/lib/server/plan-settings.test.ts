@@ -63,7 +63,7 @@ describe('card template rules', () => {
 describe('updatePlanSettings', () => {
 	it('hides a field without touching its text, and shows it again under the same key', async () => {
 		const before = await current(s.regional);
-		const field = before.cardTemplate[1];
+		const field = (await getPlan(t.db, s.regional))!.cardTemplate[1];
 		// the card has text in that field
 		const name = docName({ kind: 'action', id: s.actionId });
 		const doc = new Y.Doc();
@@ -120,7 +120,7 @@ describe('updatePlanSettings', () => {
 			[{ levels: { ...saved.levels, theme: ' ' } }, 'level_required'],
 			[{ cardTemplate: [...saved.cardTemplate, { label: saved.cardTemplate[0].label }] }, 'label_duplicate'],
 			[{ cardTemplate: [...saved.cardTemplate, { label: '' }] }, 'label_required']
-		] as const) {
+		] as [Partial<PlanSettingsInput>, string][]) {
 			expect(await updatePlanSettings(t.db, s.regional, { ...saved, ...input })).toMatchObject({ ok: false, error });
 		}
 		expect(await current(s.regional)).toEqual(saved);

@@ -119,7 +119,7 @@ export const actions: Actions = {
 		const editable = await editableAction(db, roles, params.planId, parsed.data.actionId);
 		if (!editable) return refused();
 		await db.transaction().execute(async (trx) => {
-			await archiveAction(trx, parsed.data.actionId, parsed.data.reason || null);
+			await archiveAction(trx, parsed.data.actionId, parsed.data.reason || null, user.id);
 			// the reason is typed text: it stays on the action, never in the audit log
 			await recordAudit(trx, {
 				action: 'archive.archived',
@@ -131,7 +131,7 @@ export const actions: Actions = {
 		});
 		logger.info({ event: 'action_archived', user: user.id, action: parsed.data.actionId }, 'action archived');
 		publishPlanChange({ planId: params.planId, kind: 'structure', id: parsed.data.actionId });
-		return { message: m.action_archived() };
+		return { archived: parsed.data.actionId, message: m.action_archived() };
 	},
 
 	createTheme: async ({ request, params, locals }) => {

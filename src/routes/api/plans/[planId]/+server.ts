@@ -20,7 +20,7 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 		municipality: plan.municipalityId ? { id: plan.municipalityId, name: plan.municipalityName } : null,
 		period: { start: plan.periodStart, end: plan.periodEnd },
 		levels: plan.levels,
-		cardTemplate: plan.cardTemplate,
+		cardTemplate: plan.cardTemplate.map((f) => ({ key: f.key, label: f.label, hidden: f.hidden === true })),
 		documentName: outline.documentName,
 		chapters: outline.chapters.map((c) => ({
 			id: c.id,

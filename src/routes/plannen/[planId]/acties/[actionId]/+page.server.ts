@@ -1,4 +1,5 @@
 import { getActionContext } from '$lib/server/plan';
+import { visibleFields } from '$lib/server/plan-settings';
 import { getActionHistory } from '$lib/server/review';
 import { getRuntime } from '$lib/server/runtime';
 import { currentUser, notFound } from '$lib/route-helpers.server';
@@ -25,13 +26,16 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 			title: context.plan.title,
 			scope: context.plan.scope,
 			levels: context.plan.levels,
-			cardTemplate: context.plan.cardTemplate,
+			// hidden fields keep their text in the document but are not shown on the card
+			cardTemplate: visibleFields(context.plan.cardTemplate),
 			municipalityName: context.plan.municipalityName,
 			regionName: context.plan.regionName,
 			periodStart: context.plan.periodStart,
 			periodEnd: context.plan.periodEnd
 		},
 		canEdit: context.canEdit,
+		archived: context.archived,
+		canRestore: context.canRestore,
 		fundingSources: context.fundingSources,
 		municipalities,
 		me: { id: user.id, name: user.name, color: user.color }
