@@ -23,6 +23,8 @@ export interface DocResource {
 	planScope: 'region' | 'municipality';
 	municipalityId: string | null;
 	themeId: string | null;
+	/** the action or theme is archived: its text is kept as it was, read-only for everyone */
+	archived: boolean;
 }
 
 export interface UserRoles {
@@ -95,7 +97,7 @@ export function accessToResource(roles: UserRoles, resource: DocResource): Acces
 		scope: resource.planScope,
 		municipalityId: resource.municipalityId
 	};
-	const write = resource.themeId ? canEditTheme(roles, plan, resource.themeId) : canEditPlan(roles, plan);
+	const write = !resource.archived && (resource.themeId ? canEditTheme(roles, plan, resource.themeId) : canEditPlan(roles, plan));
 	if (write) return 'write';
 	return canReadRegion(roles, resource.regionId) ? 'read' : 'none';
 }
@@ -105,24 +107,26 @@ export async function resolveDocument(db: Db, ref: DocRef): Promise<DocResource 
 	const base = db
 		.selectFrom('plans')
 		.select(['plans.id as planId', 'plans.region_id as regionId', 'plans.scope as planScope', 'plans.municipality_id as municipalityId']);
-	let row: (Omit<DocResource, 'ref' | 'themeId'> & { themeId: string | null }) | undefined;
+	let row: (Omit<DocResource, 'ref' | 'themeId' | 'archived'> & { themeId: string | null; archivedAt: number | null }) | undefined;
 	if (ref.kind === 'plan') {
-		const found = await base.where('plans.id', '=', ref.id).executeTakeFirst();
+		const found = await base.select('plans.archived_at as archivedAt').where('plans.id', '=', ref.id).executeTakeFirst();
 		row = found && { ...found, themeId: null };
 	} else if (ref.kind === 'theme') {
 		row = await base
 			.innerJoin('themes', 'themes.plan_id', 'plans.id')
-			.select('themes.id as themeId')
+			.select(['themes.id as themeId', 'themes.archived_at as archivedAt'])
 			.where('themes.id', '=', ref.id)
 			.executeTakeFirst();
 	} else {
 		row = await base
 			.innerJoin('actions', 'actions.plan_id', 'plans.id')
-			.select('actions.theme_id as themeId')
+			.select(['actions.theme_id as themeId', 'actions.archived_at as archivedAt'])
 			.where('actions.id', '=', ref.id)
 			.executeTakeFirst();
 	}
-	return row ? { ref, ...row } : null;
+	if (!row) return null;
+	const { archivedAt, ...rest } = row;
+	return { ref, ...rest, archived: archivedAt !== null };
 }
 
 export async function documentAccess(db: Db, userId: string, resource: DocResource): Promise<Access> {
