@@ -231,7 +231,10 @@ test.describe('first start on an empty database', () => {
 			await page.getByLabel('E-mailadressen').first().fill(person.email);
 			await page.locator('#invite-role').selectOption({ label: person.role });
 			await page.getByRole('button', { name: 'Uitnodigen', exact: true }).click();
+			// This submission's own answer: its address in the pending list (the message is the same each time).
+			await expect(page.getByRole('region', { name: 'Openstaande uitnodigingen' }).getByText(person.email)).toBeVisible();
 			await expect(page.getByText('Uitnodigingen verstuurd per e-mail: 1.')).toBeVisible();
+			await expect(page.getByLabel('E-mailadressen').first()).toHaveValue('');
 		}
 		await expect.poll(() => smtp.received.length).toBe(3);
 
