@@ -22,7 +22,12 @@ FROM node:22-slim AS run
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    DATABASE_PATH=/data/kring.db
+    DATABASE_PATH=/data/kring.db \
+    CHROMIUM_PATH=/usr/bin/chromium
+# Debian's Chromium prints the PDF exports (leave it out for a smaller image: DOCX and XLSX still work).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
