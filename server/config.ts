@@ -21,6 +21,12 @@ export interface Config {
 	/** smtp://user:pass@host:port; null: mail is off */
 	smtpUrl: string | null;
 	mailFrom: string;
+	/** bearer token for /metrics; null: /metrics answers 404 */
+	metricsToken: string | null;
+	/** Contact of /.well-known/security.txt (mailto:, https: or tel: URI); null: no security.txt */
+	securityContact: string | null;
+	/** e-mail address on /toegankelijkheid and /privacy for questions; null: they point to the region's administrator */
+	contactEmail: string | null;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -43,6 +49,37 @@ function smtpUrl(raw: string | undefined): string | null {
 		throw new Error('SMTP_URL must be a URL such as smtp://user:pass@host:587');
 	}
 	if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://');
+	return value;
+}
+
+function metricsToken(raw: string | undefined): string | null {
+	const value = raw?.trim();
+	if (!value) return null;
+	if (!/^[\x21-\x7e]{16,256}$/.test(value)) throw new Error('METRICS_TOKEN must be 16 to 256 visible ASCII characters without spaces');
+	return value;
+}
+
+function securityContact(raw: string | undefined): string | null {
+	const value = raw?.trim();
+	if (!value) return null;
+	// a bare e-mail address becomes a mailto: URI (RFC 9116 wants a URI)
+	if (/^[^\s@:/]+@[^\s@/]+\.[^\s@/]+$/.test(value)) return `mailto:${value}`;
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		throw new Error('SECURITY_CONTACT must be an e-mail address or a mailto:, https: or tel: URI');
+	}
+	if (!['mailto:', 'https:', 'tel:'].includes(url.protocol) || /[\s\r\n]/.test(value)) {
+		throw new Error('SECURITY_CONTACT must be an e-mail address or a mailto:, https: or tel: URI');
+	}
+	return value;
+}
+
+function contactEmail(raw: string | undefined): string | null {
+	const value = raw?.trim();
+	if (!value) return null;
+	if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(value) || value.length > 254) throw new Error(`CONTACT_EMAIL must be an e-mail address, got "${value}"`);
 	return value;
 }
 
@@ -70,6 +107,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 		demoData: env.DEMO_DATA !== 'false',
 		auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 730, 1, 36_500),
 		smtpUrl: smtpUrl(env.SMTP_URL),
-		mailFrom: env.MAIL_FROM?.trim() || 'Kring <kring@localhost>'
+		mailFrom: env.MAIL_FROM?.trim() || 'Kring <kring@localhost>',
+		metricsToken: metricsToken(env.METRICS_TOKEN),
+		securityContact: securityContact(env.SECURITY_CONTACT),
+		contactEmail: contactEmail(env.CONTACT_EMAIL)
 	});
 }

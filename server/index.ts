@@ -6,6 +6,8 @@ import { SECURITY_HEADERS, HSTS_HEADER } from '../src/lib/server/security-header
 import { startKring } from './app.ts';
 import { badRequestTarget, forwardedProtocol, isHttps, sendPlainError } from './http/request-gate.ts';
 import { readConfig } from './config.ts';
+import { setDraining } from '../src/lib/server/readiness.ts';
+import { closeAllStreams } from '../src/lib/server/sse.ts';
 
 /**
  * Composition root: one Node process serves the built SvelteKit app and the
@@ -24,6 +26,8 @@ if (!existsSync(handlerPath)) {
 // assumes https unless told the protocol, so this plain-HTTP server says so
 // (a TLS proxy in front sets X-Forwarded-Proto itself, or ORIGIN is set).
 if (!config.origin) process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
+// adapter-node refuses bodies over 512K by default; a Word plan to import may be 10 MB.
+process.env.BODY_SIZE_LIMIT ??= '11M';
 
 const kring = await startKring(config);
 const { logger } = kring;
@@ -31,7 +35,15 @@ const { handler } = (await import(handlerPath)) as {
 	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;
 };
 
+/** HTTP requests whose response has not finished (event streams included), for shutdown. */
+let inFlight = 0;
+let stopping = false;
+
 const server = createServer((req, res) => {
+	inFlight++;
+	res.once('close', () => inFlight--);
+	// while shutting down, a connection ends with its response (no keep-alive)
+	if (stopping) res.setHeader('Connection', 'close');
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
 	if (isHttps(req, config.origin, process.env.PROTOCOL_HEADER)) res.setHeader(...HSTS_HEADER);
 	const bad = req.headers.host ? badRequestTarget(req.url) : 'no_host';
@@ -74,23 +86,51 @@ server.listen(config.port, config.host, () => {
 	logger.info({ port, host: config.host }, `Kring luistert op http://localhost:${port}`);
 });
 
-let stopping = false;
+/** Requests in flight get this long to finish after SIGTERM; then their connections are dropped. */
+const HTTP_GRACE_MS = 2000;
+/** Past this the process gives up and exits 1 (below Docker's 10 s before SIGKILL). */
+const FORCE_EXIT_MS = 8000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * SIGTERM: /readyz answers 503 at once; no new connections; event streams end
+ * (EventSource reconnects to the next process); requests in flight finish
+ * within HTTP_GRACE_MS; then the collab server commits every accepted update,
+ * closes its sockets with 1001 (clients reconnect), and the database closes.
+ * server.close() alone would wait for every keep-alive socket and open stream.
+ */
 async function shutdown(signal: string) {
 	if (stopping) return;
 	stopping = true;
-	logger.info({ signal }, 'shutting down');
+	setDraining();
+	const started = performance.now();
+	logger.info({ signal, inFlight }, 'shutting down');
 	const force = setTimeout(() => {
 		logger.error('shutdown took too long, exiting');
 		process.exit(1);
-	}, 15_000);
+	}, FORCE_EXIT_MS);
 	force.unref();
-	// Stop accepting; finish requests in flight; idle keep-alive sockets go now.
 	const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+	closeAllStreams();
+	// a stream's connection is idle once its response ended: close idle ones as they appear
 	server.closeIdleConnections();
-	await kring.close();
-	await closed;
-	logger.info('stopped');
-	process.exit(0);
+	const idle = setInterval(() => server.closeIdleConnections(), 25);
+	for (let waited = 0; inFlight > 0 && waited < HTTP_GRACE_MS; waited += 25) await sleep(25);
+	if (inFlight > 0) logger.warn({ inFlight }, 'requests still open after the grace period: connections dropped');
+	server.closeAllConnections();
+	let code = 0;
+	try {
+		await kring.close();
+	} catch (err) {
+		code = 1;
+		logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+	}
+	clearInterval(idle);
+	server.closeAllConnections();
+	await Promise.race([closed, sleep(1000)]);
+	logger.info({ ms: Math.round(performance.now() - started) }, 'stopped');
+	process.exit(code);
 }
 // No input may stop the process: a promise some library forgot to handle is
 // logged (without its data) and the server goes on serving everyone else.

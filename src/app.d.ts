@@ -5,6 +5,8 @@ declare global {
 		interface Locals {
 			user: SessionUser | null;
 			session: Session | null;
+			/** this request's id (x-request-id; on every log line of the request) */
+			requestId: string;
 		}
 		interface Error {
 			message: string;

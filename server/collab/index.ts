@@ -100,6 +100,12 @@ export interface CollabServerOptions {
 	 * Default 0.5; Infinity turns pacing off.
 	 */
 	paceAfterMs?: number;
+	/** measurements for /metrics (seconds); called synchronously, must not throw */
+	observe?: {
+		commit?(seconds: number): void;
+		broadcast?(seconds: number): void;
+		close?(code: number, name: string): void;
+	};
 }
 
 export interface CollabServer {
@@ -504,6 +510,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		}
 		let failure: unknown = null;
 		if (writes.length > 0) {
+			const commitStart = performance.now();
 			try {
 				store.transaction(() => {
 					for (const w of writes) {
@@ -514,6 +521,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 						store.append(w.docId, w.doc.lastSeq + 1, w.update);
 					}
 				});
+				options.observe?.commit?.((performance.now() - commitStart) / 1000);
 			} catch (err) {
 				failure = err;
 			}
@@ -594,6 +602,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				conn.socket.uncork();
 			}
 			const cost = performance.now() - start;
+			options.observe?.broadcast?.(cost / 1000);
 			// capped: one slow broadcast (a GC pause, a descheduled process) must not stall the next
 			doc.holdUntil = cost >= cfg.paceAfterMs ? performance.now() + Math.min(cost, 20) : 0;
 		}
@@ -895,6 +904,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			{ doc: conn.doc.name, user: conn.identity.id, close: name ?? 'SocketError', code: err.code },
 			'collab connection closed'
 		);
+		options.observe?.close?.(name === 'MessageTooBig' ? CloseEvents.MessageTooBig.code : 1006, name ?? 'SocketError');
 		// ws closes the socket itself after an error (1009 for an oversized message).
 		detach(conn);
 	}
@@ -907,6 +917,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		if (conn.closed) return;
 		conn.closed = true;
 		const event: CloseEvent = CloseEvents[name];
+		options.observe?.close?.(event.code, name);
 		if (!quiet) {
 			const level = event.code >= 4400 && event.code < 4500 && name !== 'Unauthorized' && name !== 'Forbidden' ? 'warn' : 'info';
 			log[level]({ doc: conn.doc.name, user: conn.identity.id, close: name, code: event.code, detail }, 'collab connection closed');

@@ -26,6 +26,20 @@ export interface Runtime {
 	createDocument(name: string, update: Uint8Array): void;
 	/** The full Yjs state of a document as an update (loaded or from storage), e.g. to freeze a plan version. */
 	readDocument(name: string): Promise<Uint8Array>;
+	/** Operations (/readyz, /metrics, /.well-known/security.txt, /privacy): see src/lib/server/readiness.ts and metrics.ts. */
+	ops: {
+		/** the migrations folder of this code, compared with the applied migrations by /readyz */
+		migrationsDir: string;
+		/** METRICS_TOKEN; null: /metrics is off (404) */
+		metricsToken: string | null;
+		/** SECURITY_CONTACT (mailto: or https: URL); null: no security.txt (404) */
+		securityContact: string | null;
+		/** CONTACT_EMAIL, shown on /toegankelijkheid and /privacy; null: not configured */
+		contactEmail: string | null;
+		auditRetentionDays: number;
+	};
+	/** Open collaboration sockets and loaded documents, for /metrics. */
+	collabStats(): { documents: number; connections: number };
 }
 
 const KEY = Symbol.for('kring.runtime');

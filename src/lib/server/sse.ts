@@ -1,4 +1,5 @@
 import type { Db } from './db.ts';
+import { isDraining } from './readiness.ts';
 
 /**
  * Server-Sent Events responses: the retry hint, a heartbeat every 25 s so
@@ -113,6 +114,13 @@ export function eventStream(options: {
 	owner: StreamOwner;
 	start: (send: (data: unknown) => void) => () => void;
 }): Response {
+	if (isDraining()) {
+		// Shutting down: a stream that ends at once, so the EventSource retries (a
+		// 503 would stop it for good) and reaches the next process.
+		return new Response(`retry: ${options.retryMs}\n\n`, {
+			headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'close' }
+		});
+	}
 	if (!streamAllowed(options.owner)) {
 		return new Response(JSON.stringify({ message: 'Je hebt te veel vensters met Kring open. Sluit er een paar en probeer het opnieuw.' }), {
 			status: 429,
