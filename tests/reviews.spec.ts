@@ -168,7 +168,9 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	await expectAccessible(admin);
 
 	// Next year's plan: the dropped action is archived, the renewed one has a linked successor.
-	expect((await admin.goto(`/plannen/${plan.id}/acties/${dropped.id}`))?.status()).toBe(404);
+	// Its link still opens the card (inboxes and reports keep working), marked archived.
+	expect((await admin.goto(`/plannen/${plan.id}/acties/${dropped.id}`))?.status()).toBe(200);
+	await expect(admin.getByText('Gearchiveerd').first()).toBeVisible();
 	await admin.goto(`/plannen/${plan.id}/acties/${successorId}`);
 	await expect(admin.getByRole('heading', { level: 1 })).toBeVisible();
 	const live = (await (await admin.request.get(`/api/plans/${plan.id}`)).json()) as { chapters: { themes: { actions: { id: string }[] }[] }[] };

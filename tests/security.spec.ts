@@ -163,7 +163,7 @@ test("a plan's event stream ends within 5 s of signing out", async ({ browser })
 		})();
 	}, plans[0].id);
 	const signedOut = Date.now();
-	await page.request.post('/logout', { headers: { Origin: new URL(page.url()).origin }, maxRedirects: 0 });
+	await page.request.post('/logout', { form: {}, headers: { Origin: new URL(page.url()).origin }, maxRedirects: 0 });
 	const ended = await page.evaluate(() => (window as unknown as { streamEnded: Promise<number> }).streamEnded);
 	expect(ended - signedOut).toBeLessThan(5000);
 	await context.close();
