@@ -42,6 +42,7 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const creatableFor = municipalities.filter((mu) => isAdmin || roles.municipalEditor.has(mu.id));
 	return {
 		canCreateRegional: isAdmin,
+		canImport: isAdmin || roles.regionRoles.get(region.id) === 'editor',
 		mfa: await loadRegionMfa(region.id, isAdmin),
 		canReadLog: isAdmin || (await isInstanceAdmin(user.id)),
 		creatableFor,
