@@ -29,6 +29,12 @@ export async function login(page: Page, account: AccountName, password = PASSWOR
 	await expect(page.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
 }
 
+/** Signs out the way a person does: the "Uitloggen" button posts a form. */
+export async function logout(page: Page): Promise<void> {
+	await page.getByRole('button', { name: 'Uitloggen' }).click();
+	await expect(page).toHaveURL(/\/login/);
+}
+
 export interface PlanSummary {
 	id: string;
 	slug: string;

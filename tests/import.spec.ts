@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seed000Docx, seed001Docx } from '../src/lib/server/word-import.fixtures.ts';
-import { expectAccessible, login } from './fixtures';
+import { expectAccessible, login, logout } from './fixtures';
 
 const REGION = 'noord-oost-gelderland';
 const dir = mkdtempSync(join(tmpdir(), 'kring-import-e2e-'));
@@ -119,7 +119,8 @@ test('POST /api/imports: the preview as JSON, rights, refused files', async ({ p
 	expect(tooLarge.status()).toBe(413);
 	expect((await tooLarge.json()).message).toContain('groter dan 10 MB');
 
-	await page.goto('/logout');
+	await page.goto('/');
+	await logout(page);
 	await login(page, 'viewer');
 	const viewer = await post(REGION, docx);
 	expect(viewer.status()).toBe(403);
