@@ -164,3 +164,48 @@ describe('excerpt', () => {
 		expect(excerpt('a'.repeat(200), 10)).toBe('aaaaaaaaa…');
 	});
 });
+
+describe('renderMarkdown: markdown-it cases the old renderer missed', () => {
+	it('keeps a Wikipedia link with parentheses whole', () => {
+		const html = renderMarkdown('Zie [Meldcode](https://nl.wikipedia.org/wiki/Meldcode_(Nederland)) voor meer.');
+		expect(html).toBe(
+			'<p>Zie <a href="https://nl.wikipedia.org/wiki/Meldcode_(Nederland)" rel="noopener noreferrer nofollow">Meldcode</a> voor meer.</p>'
+		);
+		expectInert(html);
+	});
+
+	it('keeps a bare Wikipedia address with parentheses whole', () => {
+		const html = renderMarkdown('zie https://nl.wikipedia.org/wiki/Meldcode_(Nederland).');
+		expect(html).toContain('href="https://nl.wikipedia.org/wiki/Meldcode_(Nederland)"');
+		expect(html).toMatch(/<\/a>\.<\/p>$/);
+		expectInert(html);
+	});
+
+	it('renders italics inside bold', () => {
+		expect(renderMarkdown('**vet met *schuin* erin**')).toBe('<p><strong>vet met <em>schuin</em> erin</strong></p>');
+	});
+
+	it('renders bold inside italics and inside a link', () => {
+		expect(renderMarkdown('*schuin met **vet** erin*')).toBe('<p><em>schuin met <strong>vet</strong> erin</em></p>');
+		expect(renderMarkdown('[**vet**](https://x.example)')).toBe(
+			'<p><a href="https://x.example" rel="noopener noreferrer nofollow"><strong>vet</strong></a></p>'
+		);
+	});
+
+	it('drops a link title and keeps the fixed link shape', () => {
+		const html = renderMarkdown('[klik](https://x.example "titel")');
+		expect(html).toBe('<p><a href="https://x.example" rel="noopener noreferrer nofollow">klik</a></p>');
+	});
+
+	it('leaves headings, quotes, code and images as text', () => {
+		for (const source of ['# kop', '> citaat', '    code', '```\ncode\n```', '![x](https://x.example/a.png)', '---', '`code`']) {
+			const html = renderMarkdown(source);
+			expectInert(html);
+			expect(html).not.toMatch(/<(h\d|blockquote|pre|code|img|hr)/);
+		}
+	});
+
+	it('does not link a bare domain without a scheme', () => {
+		expect(renderMarkdown('kring.example')).toBe('<p>kring.example</p>');
+	});
+});

@@ -1,15 +1,18 @@
+import MarkdownIt from 'markdown-it';
+
 /**
- * Light Markdown for comments: **bold**, *italic* (or _italic_), lists
- * (`- `, `* `, `1. `), [links](https://…) and bare http(s) links, paragraphs
- * and line breaks; plus highlighting of @mentions.
+ * Light Markdown for comments, rendered by markdown-it: **bold**, *italic*
+ * (or _italic_), lists (`- `, `* `, `1. `), [links](https://…) and bare web
+ * addresses, paragraphs and line breaks; plus highlighting of @mentions.
  *
- * Safety contract: the input is HTML-escaped FIRST, as a whole, so nothing
- * the user typed can become markup. Only this module then adds markup, and
- * only these tags: p, br, ul, ol, li, strong, em, span.kring-mention and
- * a[href][rel]. A link's URL must start with http://, https:// or mailto:
- * (checked on the escaped text, so no entity or control character can
- * smuggle in another scheme) and cannot contain a quote (escaped), so it
- * can never leave its attribute. Anything else stays visible as plain text.
+ * Safety contract: markdown-it runs with HTML off, so everything typed as
+ * HTML is shown as text (escaped). Only these rules are on: paragraphs,
+ * lists, emphasis, links, autolinks, linkify, line breaks, escapes and
+ * entities — so the output holds only p, br, ul, ol, li, strong, em,
+ * span.kring-mention and a[href][rel]. A link's address must use http:,
+ * https: or mailto: (checked after markdown-it decoded and normalised it,
+ * so no entity or control character can smuggle in another scheme); any
+ * other link stays visible as the text that was typed.
  */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -23,105 +26,57 @@ export interface RenderOptions {
 	mentions?: readonly string[];
 }
 
-/** Marks a placeholder; control characters are stripped from the input, so users cannot type one. */
-const SLOT = '\u0001';
-const SLOT_RE = /\u0001(\d+)\u0001/g;
+/** the link allow-list: a scheme, then anything without whitespace or control characters */
+const SAFE_URL = /^(?:https?:\/\/|mailto:)[^\s\u0000-\u001f\u007f]+$/i;
+const LINK_REL = 'noopener noreferrer nofollow';
 
-const SAFE_URL = /^(?:https?:\/\/[^\s]+|mailto:[^\s@]+@[^\s]+)$/i;
-/** a link: [text](url); the text has no brackets, the url no whitespace or parentheses */
-const LINK = /\[([^[\]\n]{1,500})\]\(([^\s()]{1,2000})\)/g;
-/** a bare web address, stopping before an escaped <, >, " or ' */
-const BARE_URL = /\bhttps?:\/\/(?:(?!&(?:lt|gt|quot|#39);)[^\s\u0001])+/gi;
-const TRAILING_PUNCTUATION = /[.,;:!?)\]]+$/;
+const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true, typographer: false });
+md.enable(['paragraph', 'list', 'emphasis', 'link', 'autolink', 'linkify', 'newline', 'escape', 'entity']);
+md.linkify.set({ fuzzyLink: false, fuzzyIP: false });
+md.validateLink = (url: string) => url.length <= 2000 && SAFE_URL.test(url);
+
+md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
+	const token = tokens[idx];
+	// one fixed shape: href and rel, nothing else (no title, no target)
+	const href = token.attrGet('href') ?? '';
+	token.attrs = [
+		['href', href],
+		['rel', LINK_REL]
+	];
+	return self.renderToken(tokens, idx, options);
+};
+
+interface Env {
+	mentions: RegExp[];
+}
+
+md.renderer.rules.text = (tokens, idx, _options, env: Env) => {
+	let html = escapeHtml(tokens[idx].content);
+	for (const pattern of env.mentions ?? []) {
+		html = html.replace(pattern, (found) => `<span class="kring-mention">${found}</span>`);
+	}
+	return html;
+};
 
 function regexEscape(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function link(url: string, text: string): string {
-	return `<a href="${url}" rel="noopener noreferrer nofollow">${text}</a>`;
-}
-
-function emphasis(html: string): string {
-	return html
-		.replace(/\*\*(?=\S)([^*]*?\S)\*\*/g, '<strong>$1</strong>')
-		.replace(/__(?=\S)([^_]*?\S)__/g, '<strong>$1</strong>')
-		.replace(/(^|[^*\p{L}\p{N}])\*(?=\S)([^*]*?\S)\*(?![*\p{L}\p{N}])/gu, '$1<em>$2</em>')
-		.replace(/(^|[^_\p{L}\p{N}])_(?=\S)([^_]*?\S)_(?![_\p{L}\p{N}])/gu, '$1<em>$2</em>');
-}
-
-/** One line of escaped text → inline HTML. */
-function inline(escaped: string, mentionPatterns: RegExp[]): string {
-	const slots: string[] = [];
-	const hold = (html: string) => `${SLOT}${slots.push(html) - 1}${SLOT}`;
-	let text = escaped.replace(LINK, (whole, label: string, url: string) =>
-		SAFE_URL.test(url) ? hold(link(url, emphasis(label))) : whole
-	);
-	text = text.replace(BARE_URL, (found: string) => {
-		const trail = found.match(TRAILING_PUNCTUATION)?.[0] ?? '';
-		const url = trail ? found.slice(0, -trail.length) : found;
-		if (!SAFE_URL.test(url) || url.length > 2000) return found;
-		return hold(link(url, url)) + trail;
-	});
-	for (const pattern of mentionPatterns) {
-		text = text.replace(pattern, (found: string) => hold(`<span class="kring-mention">${found}</span>`));
-	}
-	text = emphasis(text);
-	// slots can hold slots (a link's label): restore until none is left
-	for (let i = 0; i < 3 && text.includes(SLOT); i++) text = text.replace(SLOT_RE, (_, n: string) => slots[Number(n)] ?? '');
-	return text;
-}
-
-const BULLET = /^\s{0,3}[-*+]\s+(.*)$/;
-const NUMBERED = /^\s{0,3}\d{1,9}[.)]\s+(.*)$/;
-
 /** Renders a comment's text as safe HTML (see the contract above). */
 export function renderMarkdown(source: string, options: RenderOptions = {}): string {
-	// no control characters except line breaks and tabs: they could fake a placeholder
+	// no control characters except line breaks and tabs
 	const clean = source.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
-	const escaped = escapeHtml(clean);
 	const names = [...new Set(options.mentions ?? [])].filter((n) => n.trim()).sort((a, b) => b.length - a.length);
-	const mentionPatterns = names.map((name) => new RegExp(`@${regexEscape(escapeHtml(name))}(?![\\p{L}\\p{N}])`, 'gu'));
-
-	const out: string[] = [];
-	for (const block of escaped.split(/\n[ \t]*\n/)) {
-		const lines = block.split('\n');
-		let paragraph: string[] = [];
-		let list: { tag: 'ul' | 'ol'; items: string[] } | null = null;
-		const flushParagraph = () => {
-			if (paragraph.length) out.push(`<p>${paragraph.map((l) => inline(l, mentionPatterns)).join('<br>')}</p>`);
-			paragraph = [];
-		};
-		const flushList = () => {
-			if (list) out.push(`<${list.tag}>${list.items.map((i) => `<li>${inline(i, mentionPatterns)}</li>`).join('')}</${list.tag}>`);
-			list = null;
-		};
-		for (const line of lines) {
-			const bullet = line.match(BULLET);
-			const numbered = bullet ? null : line.match(NUMBERED);
-			const tag = bullet ? 'ul' : numbered ? 'ol' : null;
-			if (tag) {
-				flushParagraph();
-				if (list && list.tag !== tag) flushList();
-				list ??= { tag, items: [] };
-				list.items.push((bullet ?? numbered)![1]);
-			} else if (line.trim() === '') {
-				continue;
-			} else {
-				flushList();
-				paragraph.push(line.trim());
-			}
-		}
-		flushParagraph();
-		flushList();
-	}
-	return out.join('');
+	// matched against escaped text, so a name with markup is escaped the same way
+	const mentions = names.map((name) => new RegExp(`@${regexEscape(escapeHtml(name))}(?![\\p{L}\\p{N}])`, 'gu'));
+	// text never holds a raw line break (breaks are their own tokens): the rest is layout between tags
+	return md.render(clean, { mentions } satisfies Env).replace(/\n/g, '');
 }
 
 /** Plain, short text of a comment for lists and the inbox (escaped by whoever shows it). */
 export function excerpt(source: string, max = 140): string {
 	const flat = source
-		.replace(/\[([^[\]\n]*)\]\([^\s()]*\)/g, '$1')
+		.replace(/\[([^[\]\n]*)\]\((?:[^\s()]|\([^\s()]*\))*\)/g, '$1')
 		.replace(/[*_]{1,2}/g, '')
 		.replace(/\s+/g, ' ')
 		.trim();
