@@ -35,10 +35,30 @@ describe('wordDiff', () => {
 	it('marks an inserted word as added and keeps the rest', () => {
 		expect(wordDiff('samen met de gemeenten', 'samen met alle gemeenten')).toEqual([
 			{ kind: 'same', text: 'samen met ' },
-			{ kind: 'removed', text: 'de ' },
-			{ kind: 'added', text: 'alle ' },
-			{ kind: 'same', text: 'gemeenten' }
+			{ kind: 'removed', text: 'de' },
+			{ kind: 'added', text: 'alle' },
+			{ kind: 'same', text: ' gemeenten' }
 		]);
+	});
+
+	it('finds the few edits in a field of about 2 000 words instead of replacing it whole', () => {
+		const words = Array.from({ length: 2000 }, (_, i) => `woord${i % 97}`);
+		const before = words.join(' ');
+		const after = words.map((w, i) => (i === 10 ? 'eerste' : i === 1500 ? 'tweede' : w)).join(' ') + ' slot';
+		const parts = wordDiff(before, after);
+		expect(parts.filter((p) => p.kind === 'added').map((p) => p.text.trim())).toEqual(['eerste', 'tweede', 'slot']);
+		expect(parts.filter((p) => p.kind === 'removed').map((p) => p.text.trim())).toEqual(['woord10', 'woord45']);
+		// the parts rebuild both texts
+		expect(parts.filter((p) => p.kind !== 'added').map((p) => p.text).join('')).toBe(before);
+		expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
+	});
+
+	it('shows a long field with every 25th word changed word by word', () => {
+		const words = Array.from({ length: 2000 }, (_, i) => `woord${i}`);
+		const after = words.map((w, i) => (i % 25 === 0 ? `nieuw${i}` : w));
+		const parts = wordDiff(words.join(' '), after.join(' '));
+		expect(parts.filter((p) => p.kind === 'added')).toHaveLength(80);
+		expect(parts.filter((p) => p.kind === 'same').length).toBeGreaterThan(75);
 	});
 
 	it('returns one unchanged part for equal texts and nothing for two empty ones', () => {

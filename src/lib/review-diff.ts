@@ -4,6 +4,8 @@
  * word-level diff per text field. Pure functions, shared by server and pages.
  */
 
+import { diffWordsWithSpace } from 'diff';
+
 export interface SnapshotAction {
 	id: string;
 	title: string;
@@ -55,50 +57,34 @@ export interface PlanSnapshot {
 
 export type DiffPart = { kind: 'same' | 'added' | 'removed'; text: string };
 
-/** Longest-common-subsequence diff over words (whitespace kept with the word before it). */
+/**
+ * Word diff by the `diff` package (Myers' algorithm, whitespace kept with the
+ * words around it). A long text with a few edits costs little; only two texts
+ * that have almost nothing in common (over MAX_EDITS edits, or more than
+ * DIFF_TIMEOUT_MS of work) are shown as one text removed and the other added.
+ */
 export function wordDiff(before: string, after: string): DiffPart[] {
 	if (before === after) return before ? [{ kind: 'same', text: before }] : [];
-	const a = tokens(before);
-	const b = tokens(after);
-	// Guard against pathological sizes: fall back to "all removed, all added".
-	if (a.length * b.length > 4_000_000) {
+	const changes = diffWordsWithSpace(before, after, { maxEditLength: MAX_EDITS, timeout: DIFF_TIMEOUT_MS });
+	if (!changes) {
 		return [
 			...(before ? [{ kind: 'removed' as const, text: before }] : []),
 			...(after ? [{ kind: 'added' as const, text: after }] : [])
 		];
 	}
-	const n = a.length;
-	const m = b.length;
-	const lcs: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-	for (let i = n - 1; i >= 0; i--) {
-		for (let j = m - 1; j >= 0; j--) {
-			lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-		}
-	}
 	const parts: DiffPart[] = [];
-	const push = (kind: DiffPart['kind'], text: string) => {
+	for (const change of changes) {
+		if (!change.value) continue;
+		const kind: DiffPart['kind'] = change.added ? 'added' : change.removed ? 'removed' : 'same';
 		const last = parts[parts.length - 1];
-		if (last && last.kind === kind) last.text += text;
-		else parts.push({ kind, text });
-	};
-	let i = 0;
-	let j = 0;
-	while (i < n && j < m) {
-		if (a[i] === b[j]) {
-			push('same', a[i]);
-			i++;
-			j++;
-		} else if (lcs[i + 1][j] >= lcs[i][j + 1]) push('removed', a[i++]);
-		else push('added', b[j++]);
+		if (last && last.kind === kind) last.text += change.value;
+		else parts.push({ kind, text: change.value });
 	}
-	while (i < n) push('removed', a[i++]);
-	while (j < m) push('added', b[j++]);
 	return parts;
 }
 
-function tokens(text: string): string[] {
-	return text.match(/\S+\s*|\s+/g) ?? [];
-}
+const MAX_EDITS = 1000;
+const DIFF_TIMEOUT_MS = 1500;
 
 export type Change = 'added' | 'removed' | 'changed' | 'same';
 
