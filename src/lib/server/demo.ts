@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
 import type { MunicipalityRole, RegionRole } from './schema.ts';
+import { seedAdoptionDemo } from './adoption-demo.ts';
 import { seedPlans, type WriteDocument } from './plan-seed.ts';
 import { createUser } from './user.ts';
 
@@ -101,5 +102,12 @@ export async function seedDemo(db: Db, demoDir: string, writeDocument?: WriteDoc
 				await db.insertInto('municipality_memberships').values({ user_id: user.id, municipality_id: municipalityId, role }).execute();
 		}
 	}
-	if (writeDocument) await seedPlans(db, demoDir, writeDocument);
+	if (!writeDocument) return;
+	// the documents as written, so the demo's adopted version can be frozen from them
+	const written = new Map<string, Uint8Array>();
+	await seedPlans(db, demoDir, (name, update) => {
+		written.set(name, update);
+		writeDocument(name, update);
+	});
+	await seedAdoptionDemo(db, demoDir, async (name) => written.get(name) ?? new Uint8Array([0, 0]));
 }

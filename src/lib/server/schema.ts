@@ -21,6 +21,7 @@ export interface Database {
 	funding_amounts: FundingAmountTable;
 	actions: ActionTable;
 	local_adoptions: LocalAdoptionTable;
+	action_flags: ActionFlagTable;
 	indicators: IndicatorTable;
 	indicator_values: IndicatorValueTable;
 	threads: ThreadTable;
@@ -43,6 +44,10 @@ export interface Database {
 	user_mfa: UserMfaTable;
 	mfa_recovery_codes: MfaRecoveryCodeTable;
 	mfa_pending_logins: MfaPendingLoginTable;
+	version_adoptions: VersionAdoptionTable;
+	council_responses: CouncilResponseTable;
+	council_response_links: CouncilResponseLinkTable;
+	plan_focus: PlanFocusTable;
 }
 
 export interface UserTable {
@@ -192,6 +197,12 @@ export interface FundingSourceTable {
 	name: string;
 	scope: 'regional' | 'local';
 	note: string | null;
+	/** the source this one is a part of (migration 0023) */
+	parent_id: ColumnType<string | null, string | null | undefined, string | null>;
+	/** the gemeente a local source belongs to (migration 0023) */
+	municipality_id: ColumnType<string | null, string | null | undefined, string | null>;
+	archived_at: ColumnType<number | null, number | null | undefined, number | null>;
+	archived_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface FundingAmountTable {
@@ -242,6 +253,19 @@ export interface LocalAdoptionTable {
 	note: Generated<string>;
 	updated_at: number;
 	updated_by: string | null;
+	/** who wrote the note and when (migration 0024); null while it has none */
+	note_updated_at: ColumnType<number | null, number | null | undefined, number | null>;
+	note_updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A "versterken" decision's flag on an action, up until an editor clears it (migration 0024). */
+export interface ActionFlagTable {
+	action_id: string;
+	cycle_id: string | null;
+	reason: Generated<string>;
+	flagged_at: number;
+	cleared_at: number | null;
+	cleared_by: string | null;
 }
 
 export interface IndicatorTable {
@@ -252,6 +276,12 @@ export interface IndicatorTable {
 	unit: string;
 	source: string;
 	scope: string;
+	/** migration 0023 */
+	description: Generated<string>;
+	/** JSON array of place keys ('' whole region, 'gemeente:<id>', 'deel:<name>'), migration 0023 */
+	places: Generated<string>;
+	archived_at: ColumnType<number | null, number | null | undefined, number | null>;
+	archived_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IndicatorValueTable {
@@ -522,4 +552,56 @@ export interface UnsubscribeTokenTable {
 	id: string;
 	user_id: string;
 	created_at: number;
+}
+
+/** A college's decision on a frozen version (migration 0026). */
+export type AdoptionDecision = 'adopted' | 'deferred' | 'rejected';
+
+export interface VersionAdoptionTable {
+	version_id: string;
+	municipality_id: string;
+	decision: AdoptionDecision;
+	/** 'YYYY-MM-DD', within the plan's period */
+	decided_on: string;
+	/** the B&W-besluit's reference */
+	reference: string;
+	document_url: string | null;
+	council_informed: number;
+	recorded_by: string;
+	recorded_at: number;
+}
+
+export type ResponseBody = 'council' | 'committee';
+export type ResponseOutcome = 'processed' | 'partly' | 'not';
+
+/** A council response (zienswijze) on a version (migration 0026). */
+export interface CouncilResponseTable {
+	id: string;
+	version_id: string;
+	municipality_id: string;
+	body: ResponseBody;
+	text: string;
+	/** 'YYYY-MM-DD' */
+	received_on: string;
+	answer: string;
+	outcome: ResponseOutcome | null;
+	outcome_reason: string;
+	position: number;
+	created_by: string;
+	created_at: number;
+	updated_at: number;
+}
+
+export interface CouncilResponseLinkTable {
+	response_id: string;
+	target_kind: 'theme' | 'action';
+	target_id: string;
+}
+
+/** A theme or action in focus for a plan's year (migration 0026). */
+export interface PlanFocusTable {
+	plan_id: string;
+	year: number;
+	target_kind: 'theme' | 'action';
+	target_id: string;
 }
