@@ -8,6 +8,7 @@ import { publishInboxChanges, publishPlanChange } from '../src/lib/server/events
 import { projectDocument } from '../src/lib/server/projection.ts';
 import { pruneAuditLog } from '../src/lib/server/audit.ts';
 import { deleteExpiredSessions } from '../src/lib/server/session.ts';
+import { pruneThrottle } from '../src/lib/server/throttle.ts';
 import { sendDeadlineReminders } from '../src/lib/server/reminder.ts';
 import { closeAllStreams, recheckStreams } from '../src/lib/server/sse.ts';
 import { sendNotificationMails } from '../src/lib/server/notification-mail.ts';
@@ -19,6 +20,8 @@ import { prepareFirstStart, setupBaseUrl, setupUrl } from '../src/lib/server/set
 import { createCollabServer } from './collab/index.ts';
 import { writeInitialState } from './collab/store.ts';
 import type { Config } from './config.ts';
+import { assertRoomToStart, explainStorageFailure, freeBytes, LOW_FREE_BYTES, StartupError } from './startup-storage.ts';
+import { checkHealth } from '../src/lib/server/health.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 export const DEMO_DIR = fileURLToPath(new URL('./demo', import.meta.url));
@@ -34,6 +37,33 @@ export interface Kring {
 	/** Handles WebSocket upgrades under /collab/; destroys anything else. */
 	handleUpgrade(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
 	close(): Promise<void>;
+}
+
+/**
+ * Opens and migrates the database and proves it can be written (a read-only
+ * or full disk opens fine and fails on the first edit). A failure a host can
+ * fix becomes a StartupError with one sentence saying what to do.
+ */
+async function openStorage(databasePath: string, logger: Logger) {
+	assertRoomToStart(databasePath);
+	let database: OpenedDatabase | undefined;
+	try {
+		database = openDatabase(databasePath);
+		const migrations = await migrateToLatest(database.db, MIGRATIONS_DIR);
+		const health = await checkHealth(database.db);
+		if (!health.ok) throw Object.assign(new Error('the start-up write probe failed'), { code: health.code });
+		const free = freeBytes(databasePath);
+		if (free !== null && free < LOW_FREE_BYTES) logger.warn({ event: 'disk_low', freeBytes: free }, 'little free space on the database disk');
+		return { database, migrations };
+	} catch (err) {
+		try {
+			database?.sqlite.close();
+		} catch {
+			// the handle may not have opened at all
+		}
+		const explained = explainStorageFailure(err, databasePath);
+		throw explained ? new StartupError(explained, { cause: err }) : err;
+	}
 }
 
 export function createLogger(level: string): Logger {
@@ -53,9 +83,8 @@ export function createLogger(level: string): Logger {
  * by the Vite dev server, so both run the same composition.
  */
 export async function startKring(config: Readonly<Config>, logger = createLogger(config.logLevel)): Promise<Kring> {
-	const database = openDatabase(config.databasePath);
+	const { database, migrations } = await openStorage(config.databasePath, logger);
 	const { db, sqlite } = database;
-	const migrations = await migrateToLatest(db, MIGRATIONS_DIR);
 	for (const m of migrations.results ?? []) logger.info({ migration: m.migrationName, status: m.status }, 'migration');
 	const createDocument = (name: string, update: Uint8Array) => void writeInitialState(sqlite, name, update);
 	if (config.demoData && (await isEmpty(db))) {
@@ -173,6 +202,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		} catch (err) {
 			logger.error({ err }, 'audit log pruning failed');
 		}
+		await pruneThrottle(db).catch((err: unknown) => logger.error({ err }, 'login throttle cleanup failed'));
 		// expired sessions are refused anyway; their rows go too (the privacy page says so)
 		await deleteExpiredSessions(db).catch((err: unknown) => logger.error({ err }, 'expired session cleanup failed'));
 	};

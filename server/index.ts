@@ -6,6 +6,7 @@ import { SECURITY_HEADERS, HSTS_HEADER } from '../src/lib/server/security-header
 import { startKring } from './app.ts';
 import { badRequestTarget, forwardedProtocol, isHttps, sendPlainError } from './http/request-gate.ts';
 import { readConfig } from './config.ts';
+import { StartupError } from './startup-storage.ts';
 import { setDraining } from '../src/lib/server/readiness.ts';
 import { closeAllStreams } from '../src/lib/server/sse.ts';
 
@@ -13,7 +14,18 @@ import { closeAllStreams } from '../src/lib/server/sse.ts';
  * Composition root: one Node process serves the built SvelteKit app and the
  * collaboration socket on one HTTP server.
  */
-const config = readConfig();
+/** A bad environment value or a disk Kring cannot use: one line saying what to fix, exit 1, no stack trace. */
+function refuseToStart(err: unknown): never {
+	console.error(`Kring cannot start: ${err instanceof Error ? err.message : String(err)}`);
+	process.exit(1);
+}
+
+let config: ReturnType<typeof readConfig>;
+try {
+	config = readConfig();
+} catch (err) {
+	refuseToStart(err);
+}
 const handlerPath = process.env.KRING_BUILD_DIR
 	? resolve(process.env.KRING_BUILD_DIR, 'build/handler.js')
 	: fileURLToPath(new URL('../build/handler.js', import.meta.url));
@@ -29,7 +41,10 @@ if (!config.origin) process.env.PROTOCOL_HEADER ??= 'x-forwarded-proto';
 // adapter-node refuses bodies over 512K by default; a Word plan to import may be 10 MB.
 process.env.BODY_SIZE_LIMIT ??= '11M';
 
-const kring = await startKring(config);
+const kring = await startKring(config).catch((err: unknown) => {
+	if (err instanceof StartupError) refuseToStart(err);
+	throw err;
+});
 const { logger } = kring;
 const { handler } = (await import(handlerPath)) as {
 	handler: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next?: () => void) => void;

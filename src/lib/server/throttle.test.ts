@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
-import { accountKey, backoffDelay, consumeAttempt, recordSuccess, type ThrottlePolicy } from './throttle.ts';
+import { accountKey, backoffDelay, consumeAttempt, pruneThrottle, recordSuccess, type ThrottlePolicy } from './throttle.ts';
 
 const policy: ThrottlePolicy = { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000, maxChecksPerHour: 100 };
 const keys = [{ key: accountKey('Anna@Example.nl'), policy }];
@@ -81,5 +81,27 @@ describe('login throttling', () => {
 		const row = await t.db.selectFrom('login_throttle').selectAll().where('key', '=', address.key).executeTakeFirstOrThrow();
 		expect(row.failures).toBe(0);
 		expect(row.locked_until).toBe(0);
+	});
+});
+
+describe('pruning the throttle table', () => {
+	const HOUR = 3_600_000;
+	const rows = () => t.db.selectFrom('login_throttle').select('key').execute();
+
+	it('keeps a locked key, and forgets it a day after its last failure', async () => {
+		const now = Date.now();
+		for (let i = 0; i < 5; i++) await fail(now);
+		expect(await pruneThrottle(t.db, now + HOUR)).toBe(0);
+		expect(await rows()).toHaveLength(1);
+		expect(await pruneThrottle(t.db, now + 25 * HOUR)).toBe(1);
+		expect(await rows()).toHaveLength(0);
+	});
+
+	it('forgets a key cleared by a success once its hourly budget is over', async () => {
+		const now = Date.now();
+		await fail(now);
+		await recordSuccess(t.db, keys);
+		expect(await pruneThrottle(t.db, now + 10_000)).toBe(0);
+		expect(await pruneThrottle(t.db, now + HOUR + 1)).toBe(1);
 	});
 });

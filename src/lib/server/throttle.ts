@@ -119,3 +119,23 @@ export async function recordSuccess(db: Db, keys: string | ThrottleKey[]): Promi
 		}
 	});
 }
+
+const DAY = 24 * HOUR;
+
+/**
+ * Forgets keys that no longer hold anything back: no lock and no hourly budget
+ * left to enforce, and (for a key with failures) a day without attempts. Without
+ * this every address and e-mail ever tried stays in the table; run daily.
+ */
+export async function pruneThrottle(db: Db, now = Date.now()): Promise<number> {
+	const result = await db
+		.deleteFrom('login_throttle')
+		.where((eb) =>
+			eb.or([
+				eb.and([eb('failures', '=', 0), eb('locked_until', '<=', now), eb('window_start', '<=', now - HOUR)]),
+				eb.and([eb('locked_until', '<=', now - DAY), eb('window_start', '<=', now - DAY)])
+			])
+		)
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
