@@ -4,7 +4,9 @@ import { docName } from '../doc-name.ts';
 import { canReadRegion } from './access.ts';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
+import { raiseFlag } from './local-report.ts';
 import { archiveAction, createAction } from './plan.ts';
+import { projectAction } from './projection.ts';
 import type { ActionStatus, CycleStatus, Verdict } from './schema.ts';
 import { VERDICTS } from './schema.ts';
 import { insertVersion, takeSnapshot, type ReadDocument } from './version.ts';
@@ -378,6 +380,8 @@ export async function closeCycle(
 			if (!action) continue;
 			const reason = d.decisionText || reviews.get(d.actionId)?.reason || null;
 			if (d.verdict === 'drop') await archiveAction(db, action.id, reason);
+			// versterken: the action stays, flagged on its card, the plan page and the board until an editor clears it
+			if (d.verdict === 'strengthen') await raiseFlag(db, { actionId: action.id, cycleId: cycle.id, reason: d.decisionText });
 			if (d.verdict === 'renew') {
 				const successor = await renewAction(db, env, action);
 				await db
@@ -397,24 +401,37 @@ export async function closeCycle(
 	}
 }
 
-/** A new action in the same theme, starting from the old card's text, linked to it. */
+/**
+ * A new action in the same theme, starting from the old card's text: its
+ * document is a copy of the predecessor's state (every field, its formatting
+ * and its history), status "niet gestart", linked through predecessor_id so
+ * both cards point at each other and the successor's history includes its
+ * predecessor's years. Its row is projected from that copy at once, so lists
+ * and exports show its planning, costs and text before anyone edits it.
+ */
 async function renewAction(db: Db, env: CloseEnv, action: CycleAction): Promise<string> {
 	const old = await env.readDocument(docName({ kind: 'action', id: action.id }));
 	const doc = new Y.Doc();
-	let state: Uint8Array;
 	try {
 		Y.applyUpdate(doc, old);
 		doc.getMap(META).set('status', 'not_started');
-		state = Y.encodeStateAsUpdate(doc);
+		const state = Y.encodeStateAsUpdate(doc);
+		const row = await db
+			.selectFrom('actions')
+			.innerJoin('plans', 'plans.id', 'actions.plan_id')
+			.select(['actions.plan_id', 'actions.text', 'plans.card_template'])
+			.where('actions.id', '=', action.id)
+			.executeTakeFirstOrThrow();
+		const id = await createAction(db, { planId: row.plan_id, themeId: action.themeId, level: action.level, title: action.title }, (name) =>
+			env.createDocument(name, state)
+		);
+		await db.updateTable('actions').set({ predecessor_id: action.id, text: row.text }).where('id', '=', id).execute();
+		const keys = (JSON.parse(row.card_template) as { key: string }[]).map((f) => f.key);
+		await projectAction(db, id, doc, keys);
+		return id;
 	} finally {
 		doc.destroy();
 	}
-	const row = await db.selectFrom('actions').select(['plan_id', 'text']).where('id', '=', action.id).executeTakeFirstOrThrow();
-	const id = await createAction(db, { planId: row.plan_id, themeId: action.themeId, level: action.level, title: action.title }, (name) =>
-		env.createDocument(name, state)
-	);
-	await db.updateTable('actions').set({ predecessor_id: action.id, text: row.text }).where('id', '=', id).execute();
-	return id;
 }
 
 /** Reviews, tallies and decisions of the actions, as the JSON API and the report show them. */
