@@ -1,9 +1,5 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
-import * as decoding from 'lib0/decoding';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { parseDocName } from '../../src/lib/doc-name.ts';
@@ -14,24 +10,26 @@ import {
 	type DocResource,
 	type UserRoles
 } from '../../src/lib/server/access.ts';
-import type { Database } from '../../src/lib/server/schema.ts';
-import { validateSessionToken, type SessionPolicy, type SessionValidation } from '../../src/lib/server/session.ts';
+import { validateSessionToken, type SessionValidation } from '../../src/lib/server/session.ts';
 import { authorizeUpgrade, type UpgradeDecision } from './authorize.ts';
-import { MAX_NESTING, updateNestingDepth } from './update-depth.ts';
 import { CloseEvents, type CloseEvent, type CloseEventName } from './close-codes.ts';
+import { createConn, sendTo, type Conn } from './connection.ts';
 import {
-	MessageType,
-	SyncType,
-	decodeAwareness,
-	encodeAccess,
-	encodeAwareness,
-	encodeSaved,
-	encodeSyncStep1,
-	encodeSyncStep2,
-	encodeUpdate,
-	type AwarenessEntry
-} from './protocol.ts';
+	applyIncoming,
+	awarenessSnapshot,
+	compactionDue,
+	compactLoadedDoc,
+	createLoadedDoc,
+	hasPending,
+	type LoadedDoc
+} from './document.ts';
+import { createMessageReceiver } from './message-receiver.ts';
+import { encodeAccess, encodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, encodeAwareness } from './protocol.ts';
+import { resolveSettings, type CollabServerOptions } from './settings.ts';
 import { collabStore, docFromStored } from './store.ts';
+import { asBuffer, errorText } from './util.ts';
+
+export type { CollabServerOptions } from './settings.ts';
 
 /**
  * The collaboration server: the y-websocket protocol over `ws`, one Y.Doc per
@@ -52,61 +50,15 @@ import { collabStore, docFromStored } from './store.ts';
  * document whose last broadcast took long (hundreds of receivers) waits about
  * as long before the next one, so under load more edits share a broadcast.
  *
+ * The parts: settings.ts (options and their defaults), document.ts (a
+ * loaded document, applying a turn's updates, compaction), connection.ts
+ * (one socket), message-receiver.ts (protocol messages of a connection),
+ * store.ts (SQLite). This file holds what ties them together: the upgrade,
+ * the document registry, the flush, projection, unload, revocation and
+ * shutdown.
+ *
  * See docs/collab.md for the protocol, storage format and durability promise.
  */
-
-export interface CollabServerOptions {
-	db: Kysely<Database>;
-	sqlite: BetterSqlite3.Database;
-	logger: Logger;
-	/** the app's origin; null accepts an Origin whose host equals the request's Host header */
-	origin: string | null;
-	sessionPolicy: SessionPolicy;
-	/** largest accepted message in bytes; larger ones close the connection with 1009. Default 1 MiB. */
-	maxPayload?: number;
-	/**
-	 * Called after committed changes, debounced per document (`projectionDelayMs`
-	 * after the last change, at most `projectionMaxWaitMs` after the first), and
-	 * for pending changes when the document is unloaded or the server closes.
-	 * Read what you need from `doc` before your first await. Errors are logged.
-	 */
-	onDocumentChange?: (name: string, doc: Y.Doc, resource: DocResource) => void | Promise<void>;
-	/** default 400 ms */
-	projectionDelayMs?: number;
-	/** default 2000 ms */
-	projectionMaxWaitMs?: number;
-	/** a document without connections is unloaded this long after the last one left. Default 3000 ms. */
-	unloadDelayMs?: number;
-	/** fold stored updates into the snapshot once a loaded document has this many (and they weigh as much as the snapshot). Default 500. */
-	compactAfterUpdates?: number;
-	/** compact right after loading a document that has at least this many stored updates. Default 50. */
-	compactOnLoadAfter?: number;
-	/** safety re-check of every open socket's session and rights. Default 3000 ms (at most 4000). */
-	sweepIntervalMs?: number;
-	/** per-connection token bucket. Default 300 messages/s, bursts of 1000. */
-	rateLimit?: { messagesPerSecond: number; burst: number };
-	/** awareness client ids one connection may own. Default 4. */
-	maxAwarenessClients?: number;
-	/** an awareness state larger than this (JSON characters) is dropped. Default 32 KiB. */
-	maxAwarenessStateLength?: number;
-	/** close a connection whose unsent data exceeds this. Default 16 MiB. */
-	maxBufferedBytes?: number;
-	/** open sockets one user may hold (all tabs and devices), and one session (one browser). Default 64 and 32. */
-	maxConnectionsPerUser?: number;
-	maxConnectionsPerSession?: number;
-	/**
-	 * A document whose broadcast took at least this long (ms) waits as long
-	 * again before its next one, so busy documents batch more per broadcast.
-	 * Default 0.5; Infinity turns pacing off.
-	 */
-	paceAfterMs?: number;
-	/** measurements for /metrics (seconds); called synchronously, must not throw */
-	observe?: {
-		commit?(seconds: number): void;
-		broadcast?(seconds: number): void;
-		close?(code: number, name: string): void;
-	};
-}
 
 export interface CollabServer {
 	/** For requests under /collab/; anything else gets 404. */
@@ -127,76 +79,6 @@ export interface CollabServer {
 	stats(): { documents: number; connections: number };
 }
 
-interface Identity {
-	id: string;
-	name: string;
-	color: string;
-}
-
-interface Conn {
-	ws: WebSocket;
-	/** the upgraded TCP socket under `ws`, corked while a flush writes to it */
-	socket: Duplex;
-	doc: LoadedDoc;
-	identity: Identity;
-	token: string;
-	write: boolean;
-	wantsSaved: boolean;
-	/** update-bearing messages received and accepted for storage; echoed in "saved" */
-	updatesReceived: number;
-	awarenessIds: Set<number>;
-	tokens: number;
-	lastRefill: number;
-	closed: boolean;
-}
-
-interface AwarenessState {
-	clock: number;
-	json: string;
-}
-
-interface LoadedDoc {
-	name: string;
-	resource: DocResource;
-	ydoc: Y.Doc;
-	docId: number | null;
-	lastSeq: number;
-	/** rows in collab_updates since the snapshot */
-	storedUpdates: number;
-	/** bytes of those rows, and of the snapshot: compaction rewrites the snapshot, so it waits until the rows weigh as much */
-	storedBytes: number;
-	snapshotBytes: number;
-	conns: Set<Conn>;
-	/** validated client updates waiting for this turn's flush */
-	incoming: Array<{ conn: Conn; update: Uint8Array }>;
-	/** updates Yjs emitted and not yet committed */
-	emitted: Uint8Array[];
-	senders: Set<Conn>;
-	serverChanged: boolean;
-	acks: Set<Conn>;
-	syncRequests: Array<{ conn: Conn; stateVector: Uint8Array }>;
-	waiters: Array<{ resolve: () => void; reject: (err: Error) => void }>;
-	awarenessStates: Map<number, AwarenessState>;
-	awarenessOwners: Map<number, Conn>;
-	/** last clock seen per client id, kept after removal so stale echoes stay out */
-	awarenessClocks: Map<number, number>;
-	awarenessOut: Map<number, AwarenessEntry>;
-	dirty: boolean;
-	/** performance.now() before which the next flush of this document waits (pacing) */
-	holdUntil: number;
-	holdTimer: NodeJS.Timeout | null;
-	failed: boolean;
-	unloadTimer: NodeJS.Timeout | null;
-	compactionScheduled: boolean;
-	projectionTimer: NodeJS.Timeout | null;
-	projectionFirst: number;
-	projectionLast: number;
-	projectionPending: boolean;
-	projecting: Promise<void> | null;
-}
-
-const CLIENT_ORIGIN = 'kring:clients';
-const SEND_OPTIONS = { binary: true } as const;
 const STATUS_TEXT: Record<number, string> = {
 	400: 'Bad Request',
 	401: 'Unauthorized',
@@ -206,35 +88,11 @@ const STATUS_TEXT: Record<number, string> = {
 	503: 'Service Unavailable'
 };
 
-function asBuffer(data: Uint8Array): Buffer {
-	return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-function errorText(err: unknown): string {
-	return err instanceof Error ? err.message : String(err);
-}
-
 export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const { db, sqlite } = options;
 	const log = options.logger.child({ module: 'collab' });
 	const store = collabStore(sqlite);
-	const cfg = {
-		maxPayload: options.maxPayload ?? 1024 * 1024,
-		projectionDelayMs: options.projectionDelayMs ?? 400,
-		projectionMaxWaitMs: options.projectionMaxWaitMs ?? 2000,
-		unloadDelayMs: options.unloadDelayMs ?? 3000,
-		compactAfterUpdates: options.compactAfterUpdates ?? 500,
-		compactOnLoadAfter: options.compactOnLoadAfter ?? 50,
-		sweepIntervalMs: Math.min(options.sweepIntervalMs ?? 3000, 4000),
-		messagesPerMs: (options.rateLimit?.messagesPerSecond ?? 300) / 1000,
-		burst: options.rateLimit?.burst ?? 1000,
-		maxAwarenessClients: options.maxAwarenessClients ?? 4,
-		maxAwarenessStateLength: options.maxAwarenessStateLength ?? 32 * 1024,
-		maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
-		maxConnectionsPerUser: options.maxConnectionsPerUser ?? 64,
-		maxConnectionsPerSession: options.maxConnectionsPerSession ?? 32,
-		paceAfterMs: options.paceAfterMs ?? 0.5
-	};
+	const cfg = resolveSettings(options);
 	const wss = new WebSocketServer({
 		noServer: true,
 		maxPayload: cfg.maxPayload,
@@ -309,21 +167,18 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			ws.close(CloseEvents.InternalError.code, CloseEvents.InternalError.reason);
 			return;
 		}
-		const conn: Conn = {
-			ws,
-			socket,
-			doc,
-			identity: { id: decision.user.id, name: decision.user.name, color: decision.user.color },
-			// a fresh string, not a slice of the Cookie header that would keep it alive
-			token: Buffer.from(decision.token, 'latin1').toString('latin1'),
-			write: decision.write,
-			wantsSaved: decision.wantsSaved,
-			updatesReceived: 0,
-			awarenessIds: new Set(),
-			tokens: cfg.burst,
-			lastRefill: performance.now(),
-			closed: false
-		};
+		const conn = createConn(
+			{
+				ws,
+				socket,
+				doc,
+				identity: { id: decision.user.id, name: decision.user.name, color: decision.user.color },
+				token: decision.token,
+				write: decision.write,
+				wantsSaved: decision.wantsSaved
+			},
+			cfg
+		);
 		ws.on('error', (err: Error & { code?: string }) => onSocketError(conn, err));
 		ws.on('message', (data, isBinary) => onMessage(conn, data as Buffer, isBinary));
 		ws.on('close', () => detach(conn));
@@ -357,45 +212,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			existing.resource = resource;
 			return existing;
 		}
-		const stored = store.read(name);
-		const ydoc = docFromStored(stored);
-		const doc: LoadedDoc = {
-			name,
-			resource,
-			ydoc,
-			docId: stored?.id ?? null,
-			lastSeq: stored?.lastSeq ?? 0,
-			storedUpdates: stored?.updates.length ?? 0,
-			storedBytes: stored?.updates.reduce((sum, u) => sum + u.byteLength, 0) ?? 0,
-			snapshotBytes: stored?.state?.byteLength ?? 0,
-			conns: new Set(),
-			incoming: [],
-			emitted: [],
-			senders: new Set(),
-			serverChanged: false,
-			acks: new Set(),
-			syncRequests: [],
-			waiters: [],
-			awarenessStates: new Map(),
-			awarenessOwners: new Map(),
-			awarenessClocks: new Map(),
-			awarenessOut: new Map(),
-			dirty: false,
-			holdUntil: 0,
-			holdTimer: null,
-			failed: false,
-			unloadTimer: null,
-			compactionScheduled: false,
-			projectionTimer: null,
-			projectionFirst: 0,
-			projectionLast: 0,
-			projectionPending: false,
-			projecting: null
-		};
-		ydoc.on('update', (update: Uint8Array) => {
-			doc.emitted.push(update);
-			markDirty(doc);
-		});
+		const doc = createLoadedDoc({ name, resource, stored: store.read(name), onEmit: markDirty });
 		docs.set(name, doc);
 		if (doc.storedUpdates >= cfg.compactOnLoadAfter) scheduleCompaction(doc);
 		return doc;
@@ -410,10 +227,6 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		if (!resource) throw new Error(`unknown document: ${name}`);
 		if (closing) throw new Error('collab server is closed');
 		return getOrLoad(name, resource);
-	}
-
-	function hasPending(doc: LoadedDoc): boolean {
-		return doc.incoming.length > 0 || doc.emitted.length > 0;
 	}
 
 	/**
@@ -444,37 +257,6 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	// ------------------------------------------------------------------ flush
 
-	function applyIncoming(doc: LoadedDoc): void {
-		const incoming = doc.incoming;
-		doc.incoming = [];
-		try {
-			doc.ydoc.transact(() => {
-				const refused = new Set<Conn>();
-				for (const { conn, update } of incoming) {
-					if (refused.has(conn)) continue;
-					try {
-						// Measured against the document as it is at this point of the turn,
-						// earlier updates of the same turn included, so depth cannot be built
-						// up a level per message either.
-						if (updateNestingDepth(doc.ydoc, update) > MAX_NESTING) {
-							refused.add(conn);
-							closeConn(conn, 'UpdateRejected', `nesting deeper than ${MAX_NESTING}`);
-							continue;
-						}
-						Y.applyUpdate(doc.ydoc, update);
-					} catch (err) {
-						closeConn(conn, 'UpdateRejected', errorText(err));
-					}
-				}
-			}, CLIENT_ORIGIN);
-		} catch (err) {
-			// Yjs failed while finishing the transaction: the in-memory document can
-			// no longer be trusted. Drop it uncommitted; the store still has the last
-			// good state and clients resend what it lacks when they reconnect.
-			failDocument(doc, err);
-		}
-	}
-
 	/** Commits and delivers every dirty document that is not held back; all of them when `all`. */
 	function flush(all = false): void {
 		flushScheduled = false;
@@ -498,7 +280,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		}
 		for (const doc of batch) dirtyDocs.delete(doc);
 
-		for (const doc of batch) if (doc.incoming.length > 0 && !doc.failed) applyIncoming(doc);
+		for (const doc of batch) if (doc.incoming.length > 0 && !doc.failed) applyIncoming(doc, {
+				reject: (conn, detail) => closeConn(conn, 'UpdateRejected', detail),
+				fail: (err) => failDocument(doc, err)
+			});
 
 		const writes: Array<{ doc: LoadedDoc; update: Uint8Array; docId: number }> = [];
 		const newIds = new Map<LoadedDoc, number>();
@@ -564,7 +349,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			// One sender and no server change: that sender already has all of it.
 			if (doc.senders.size === 1 && !doc.serverChanged) skip = doc.senders.values().next().value;
 			scheduleProjection(doc);
-			if (compactionDue(doc)) scheduleCompaction(doc);
+			if (compactionDue(doc, cfg)) scheduleCompaction(doc);
 		}
 		doc.senders.clear();
 		doc.serverChanged = false;
@@ -643,28 +428,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	// ------------------------------------------------------------ compaction
 
 	function compact(doc: LoadedDoc): void {
-		if (doc.storedUpdates === 0 || doc.docId === null || doc.failed || hasPending(doc) || sqlite.inTransaction) return;
-		const docId = doc.docId;
-		const state = Y.encodeStateAsUpdate(doc.ydoc);
-		try {
-			store.transaction(() => store.replaceState(docId, state, doc.lastSeq));
-			doc.storedUpdates = 0;
-			doc.storedBytes = 0;
-			doc.snapshotBytes = state.byteLength;
-		} catch (err) {
-			log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
-		}
-	}
-
-	/**
-	 * Past the threshold of stored updates — and, for a large document, once
-	 * they weigh as much as its snapshot, so rewriting the snapshot costs at
-	 * most as much again as the updates did; ten times the threshold always,
-	 * to bound the work of a load.
-	 */
-	function compactionDue(doc: LoadedDoc): boolean {
-		if (doc.storedUpdates < cfg.compactAfterUpdates) return false;
-		return doc.storedBytes >= doc.snapshotBytes || doc.storedUpdates >= cfg.compactAfterUpdates * 10;
+		const err = compactLoadedDoc(doc, store, sqlite.inTransaction);
+		if (err) log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
 	}
 
 	function scheduleCompaction(doc: LoadedDoc): void {
@@ -758,141 +523,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	// ------------------------------------------------------------ messages
 
 	function send(conn: Conn, message: Buffer): void {
-		if (conn.closed || conn.ws.readyState !== WebSocket.OPEN) return;
-		if (conn.ws.bufferedAmount > cfg.maxBufferedBytes) {
-			closeConn(conn, 'Backpressure');
-			return;
-		}
-		conn.ws.send(message, SEND_OPTIONS);
+		if (!sendTo(conn, message, cfg.maxBufferedBytes)) closeConn(conn, 'Backpressure');
 	}
 
-	/**
-	 * Token bucket per connection. Refilled here; `onMessage` charges 1 per
-	 * message that makes the server work (an update, a sync request, presence
-	 * of its own) and 0.1 for an awareness message that only echoes others'
-	 * presence back, which the stock client does for every awareness message
-	 * it receives.
-	 */
-	function hasTokens(conn: Conn): boolean {
-		const now = performance.now();
-		conn.tokens = Math.min(cfg.burst, conn.tokens + (now - conn.lastRefill) * cfg.messagesPerMs);
-		conn.lastRefill = now;
-		return conn.tokens >= 1;
-	}
-
-	function onMessage(conn: Conn, data: Buffer, isBinary: boolean): void {
-		if (conn.closed) return;
-		if (!isBinary) {
-			closeConn(conn, 'BadMessage', 'text frame');
-			return;
-		}
-		if (!hasTokens(conn)) {
-			closeConn(conn, 'RateLimited');
-			return;
-		}
-		try {
-			const decoder = decoding.createDecoder(data);
-			const type = decoding.readVarUint(decoder);
-			if (type === MessageType.Sync) {
-				conn.tokens -= 1;
-				onSync(conn, decoder);
-			} else if (type === MessageType.Awareness) {
-				conn.tokens -= onAwareness(conn, decoding.readVarUint8Array(decoder)) ? 1 : 0.1;
-			} else if (type === MessageType.QueryAwareness) {
-				conn.tokens -= 1;
-				send(conn, awarenessSnapshot(conn.doc));
-			} else {
-				closeConn(conn, 'UnknownMessageType', `type ${type}`);
-			}
-		} catch (err) {
-			closeConn(conn, 'BadMessage', errorText(err));
-		}
-	}
-
-	function onSync(conn: Conn, decoder: decoding.Decoder): void {
-		const doc = conn.doc;
-		const syncType = decoding.readVarUint(decoder);
-		if (syncType === SyncType.Step1) {
-			const stateVector = decoding.readVarUint8Array(decoder);
-			Y.decodeStateVector(stateVector); // throws on a malformed one
-			if (hasPending(doc)) {
-				// answered after this turn's commit, so it carries only committed state
-				doc.syncRequests.push({ conn, stateVector });
-				markDirty(doc);
-			} else {
-				send(conn, asBuffer(encodeSyncStep2(Y.encodeStateAsUpdate(doc.ydoc, stateVector))));
-			}
-		} else if (syncType === SyncType.Step2 || syncType === SyncType.Update) {
-			const update = decoding.readVarUint8Array(decoder);
-			// A reader's updates are dropped: not applied, stored, broadcast or acknowledged.
-			if (!conn.write) return;
-			try {
-				Y.decodeUpdate(update);
-			} catch (err) {
-				closeConn(conn, 'UpdateRejected', errorText(err));
-				return;
-			}
-			conn.updatesReceived += 1;
-			doc.incoming.push({ conn, update });
-			doc.senders.add(conn);
-			if (conn.wantsSaved) doc.acks.add(conn);
-			markDirty(doc);
-		} else {
-			closeConn(conn, 'BadMessage', `sync type ${syncType}`);
-		}
-	}
-
-	/** Returns whether the message carried presence of this connection's own. */
-	function onAwareness(conn: Conn, payload: Uint8Array): boolean {
-		// A reader's presence is not relayed.
-		if (!conn.write) return false;
-		const doc = conn.doc;
-		let claims = conn.awarenessIds.size;
-		const entries = decodeAwareness(payload, (clientId, clock) => {
-			const owner = doc.awarenessOwners.get(clientId);
-			if (owner === conn) return true;
-			// Clients echo every awareness change they receive: other
-			// connections' ids and stale clocks are skipped without a word, and
-			// ids beyond the connection's allowance are dropped.
-			if (owner !== undefined || claims >= cfg.maxAwarenessClients) return false;
-			const known = doc.awarenessClocks.get(clientId);
-			if (known !== undefined && clock <= known) return false;
-			claims += 1;
-			return true;
-		});
-		for (const { clientId, clock, state } of entries) {
-			const known = doc.awarenessClocks.get(clientId);
-			const owned = conn.awarenessIds.has(clientId);
-			if (state === 'null') {
-				if (!owned || (known !== undefined && clock < known)) continue;
-				doc.awarenessClocks.set(clientId, clock);
-				if (doc.awarenessStates.delete(clientId)) doc.awarenessOut.set(clientId, { clientId, clock, state });
-				continue;
-			}
-			if (known !== undefined && clock <= known) continue;
-			if (state.length > cfg.maxAwarenessStateLength) continue;
-			const parsed: unknown = JSON.parse(state); // throws → BadMessage
-			if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
-			// The identity shown to others is the session's, whatever the client claims.
-			(parsed as Record<string, unknown>).user = conn.identity;
-			const json = JSON.stringify(parsed);
-			if (!owned) {
-				conn.awarenessIds.add(clientId);
-				doc.awarenessOwners.set(clientId, conn);
-			}
-			doc.awarenessClocks.set(clientId, clock);
-			doc.awarenessStates.set(clientId, { clock, json });
-			doc.awarenessOut.set(clientId, { clientId, clock, state: json });
-		}
-		if (doc.awarenessOut.size > 0) markDirty(doc);
-		return entries.length > 0;
-	}
-
-	function awarenessSnapshot(doc: LoadedDoc): Buffer {
-		const entries: AwarenessEntry[] = [];
-		for (const [clientId, { clock, json }] of doc.awarenessStates) entries.push({ clientId, clock, state: json });
-		return asBuffer(encodeAwareness(entries));
-	}
+	const onMessage = createMessageReceiver({ settings: cfg, send, closeConn, markDirty });
 
 	// --------------------------------------------------------- connections
 
