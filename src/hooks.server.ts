@@ -1,6 +1,7 @@
 import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { compressResponse } from '$lib/server/compress';
 import { SESSION_COOKIE, sessionCookieOptions } from '$lib/server/cookies';
 import { isStorageError } from '$lib/server/health';
 import { observeRequest } from '$lib/server/metrics';
@@ -115,7 +116,10 @@ const guard: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(headersAndLog, guard, i18n, session);
+/** Pages and JSON leave compressed (brotli or gzip); see $lib/server/compress. */
+const compress: Handle = async ({ event, resolve }) => compressResponse(event.request, await resolve(event));
+
+export const handle = sequence(compress, headersAndLog, guard, i18n, session);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status !== 404) {
