@@ -118,6 +118,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		origin: config.origin,
 		sessionPolicy,
 		maxPayload: config.collabMaxPayload,
+		historySessionGapMs: config.historySessionGapMs,
 		observe: {
 			commit: (seconds) => metrics().collabCommit.observe(seconds),
 			broadcast: (seconds) => metrics().collabBroadcast.observe(seconds),
@@ -143,7 +144,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			collab.recheckUser(userId);
 			recheckStreams(db, userId).catch((err: unknown) => logger.error({ err }, 'event stream recheck failed'));
 		},
-		changeDocument: (name, fn) => collab.change(name, fn, 'server'),
+		changeDocument: (name, fn, options) => collab.change(name, fn, { origin: 'server', ...options }),
 		createDocument,
 		async readDocument(name) {
 			const d = await collab.readDocument(name);

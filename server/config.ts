@@ -15,6 +15,8 @@ export interface Config {
 	sessionAbsoluteHours: number;
 	throttleBaseSeconds: number;
 	collabMaxPayload: number;
+	/** edits of one author further apart than this start a new session in a document's history */
+	historySessionGapMs: number;
 	demoData: boolean;
 	/** audit log rows older than this many days are deleted (daily) */
 	auditRetentionDays: number;
@@ -104,6 +106,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 		sessionAbsoluteHours: int(env, 'SESSION_ABSOLUTE_HOURS', 7 * 24, 1, 24 * 365),
 		throttleBaseSeconds: int(env, 'LOGIN_THROTTLE_BASE_SECONDS', 2, 0.05, 3600),
 		collabMaxPayload: int(env, 'COLLAB_MAX_PAYLOAD', 1024 * 1024, 1024, 64 * 1024 * 1024),
+		historySessionGapMs: int(env, 'HISTORY_SESSION_GAP_MS', 5 * 60_000, 100, 24 * 60 * 60_000),
 		demoData: env.DEMO_DATA !== 'false',
 		auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 730, 1, 36_500),
 		smtpUrl: smtpUrl(env.SMTP_URL),

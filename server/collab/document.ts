@@ -36,6 +36,10 @@ export interface LoadedDoc {
 	/** updates Yjs emitted and not yet committed */
 	emitted: Uint8Array[];
 	senders: Set<Conn>;
+	/** user ids whose updates wait for this turn's flush, for the history; none for a change of the server itself */
+	authors: Set<string>;
+	/** authors whose update this turn starts a new history session (a restore) */
+	newSessionFor: Set<string>;
 	serverChanged: boolean;
 	acks: Set<Conn>;
 	syncRequests: Array<{ conn: Conn; stateVector: Uint8Array }>;
@@ -83,6 +87,8 @@ export function createLoadedDoc(options: {
 		incoming: [],
 		emitted: [],
 		senders: new Set(),
+		authors: new Set(),
+		newSessionFor: new Set(),
 		serverChanged: false,
 		acks: new Set(),
 		syncRequests: [],

@@ -26,10 +26,19 @@ import {
 import { createMessageReceiver } from './message-receiver.ts';
 import { encodeAccess, encodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, encodeAwareness } from './protocol.ts';
 import { resolveSettings, type CollabServerOptions } from './settings.ts';
-import { collabStore, docFromStored } from './store.ts';
+import { collabStore, docFromStored, type UpdateOrigin } from './store.ts';
 import { asBuffer, errorText } from './util.ts';
 
 export type { CollabServerOptions } from './settings.ts';
+
+export interface ChangeOptions {
+	/** the transaction origin Yjs sees; default 'server' */
+	origin?: string;
+	/** the user the change is made for, recorded in the document's history; none: a change of the server itself */
+	author?: string;
+	/** end that author's running history session before this change, so the state before it stays a version (a restore) */
+	newSession?: boolean;
+}
 
 /**
  * The collaboration server: the y-websocket protocol over `ws`, one Y.Doc per
@@ -70,7 +79,7 @@ export interface CollabServer {
 	 * persist-then-broadcast path; loads the document if needed. Resolves once
 	 * the change is committed. `fn` runs inside one Yjs transaction.
 	 */
-	change(name: string, fn: (doc: Y.Doc) => void, origin?: string): Promise<void>;
+	change(name: string, fn: (doc: Y.Doc) => void, origin?: string | ChangeOptions): Promise<void>;
 	/** A copy of a document's current state (loaded or from the store); the caller owns (and destroys) it. */
 	readDocument(name: string): Promise<Y.Doc>;
 	/** SIGTERM path: commit everything accepted, close sockets with 1001, compact, run pending projections. */
@@ -285,13 +294,18 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				fail: (err) => failDocument(doc, err)
 			});
 
-		const writes: Array<{ doc: LoadedDoc; update: Uint8Array; docId: number }> = [];
+		const writes: Array<{ doc: LoadedDoc; update: Uint8Array; docId: number; origin: UpdateOrigin }> = [];
 		const newIds = new Map<LoadedDoc, number>();
+		const at = Date.now();
 		for (const doc of batch) {
+			const authors = [...doc.authors];
+			const newSession = doc.newSessionFor.size > 0 ? new Set(doc.newSessionFor) : undefined;
+			doc.authors.clear();
+			doc.newSessionFor.clear();
 			if (doc.failed || doc.emitted.length === 0) continue;
 			const update = doc.emitted.length === 1 ? doc.emitted[0] : Y.mergeUpdates(doc.emitted);
 			doc.emitted = [];
-			writes.push({ doc, update, docId: doc.docId ?? -1 });
+			writes.push({ doc, update, docId: doc.docId ?? -1, origin: { authors, at, newSession } });
 		}
 		let failure: unknown = null;
 		if (writes.length > 0) {
@@ -303,7 +317,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 							w.docId = store.ensureDocument(w.doc.name);
 							newIds.set(w.doc, w.docId);
 						}
-						store.append(w.docId, w.doc.lastSeq + 1, w.update);
+						store.append(w.docId, w.doc.lastSeq + 1, w.update, w.origin, cfg.historySessionGapMs);
 					}
 				});
 				options.observe?.commit?.((performance.now() - commitStart) / 1000);
@@ -648,9 +662,14 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	// ------------------------------------------------------------------ API
 
-	async function change(name: string, fn: (doc: Y.Doc) => void, origin = 'server'): Promise<void> {
+	async function change(name: string, fn: (doc: Y.Doc) => void, how: string | ChangeOptions = 'server'): Promise<void> {
 		if (closing) throw new Error('collab server is closed');
+		const { origin = 'server', author, newSession } = typeof how === 'string' ? { origin: how } : how;
 		const doc = await ensureLoaded(name);
+		if (author) {
+			doc.authors.add(author);
+			if (newSession) doc.newSessionFor.add(author);
+		}
 		const committed = new Promise<void>((resolve, reject) => doc.waiters.push({ resolve, reject }));
 		committed.catch(() => {});
 		try {

@@ -80,6 +80,7 @@ export function createMessageReceiver(ctx: ReceiverContext): (conn: Conn, data: 
 			conn.updatesReceived += 1;
 			doc.incoming.push({ conn, update });
 			doc.senders.add(conn);
+			doc.authors.add(conn.identity.id);
 			if (conn.wantsSaved) doc.acks.add(conn);
 			markDirty(doc);
 		} else {

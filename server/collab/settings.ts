@@ -5,6 +5,7 @@ import type * as Y from 'yjs';
 import type { DocResource } from '../../src/lib/server/access.ts';
 import type { Database } from '../../src/lib/server/schema.ts';
 import type { SessionPolicy } from '../../src/lib/server/session.ts';
+import { DEFAULT_SESSION_GAP_MS } from './store.ts';
 
 /** What `createCollabServer` is given, and the settings it derives from it once. */
 
@@ -53,6 +54,11 @@ export interface CollabServerOptions {
 	 * Default 0.5; Infinity turns pacing off.
 	 */
 	paceAfterMs?: number;
+	/**
+	 * Edits of one author further apart than this start a new editing session
+	 * in the document's history (HISTORY_SESSION_GAP_MS). Default 5 minutes.
+	 */
+	historySessionGapMs?: number;
 	/** measurements for /metrics (seconds); called synchronously, must not throw */
 	observe?: {
 		commit?(seconds: number): void;
@@ -78,6 +84,7 @@ export interface CollabSettings {
 	maxConnectionsPerUser: number;
 	maxConnectionsPerSession: number;
 	paceAfterMs: number;
+	historySessionGapMs: number;
 }
 
 export function resolveSettings(options: CollabServerOptions): CollabSettings {
@@ -96,6 +103,7 @@ export function resolveSettings(options: CollabServerOptions): CollabSettings {
 		maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
 		maxConnectionsPerUser: options.maxConnectionsPerUser ?? 64,
 		maxConnectionsPerSession: options.maxConnectionsPerSession ?? 32,
-		paceAfterMs: options.paceAfterMs ?? 0.5
+		paceAfterMs: options.paceAfterMs ?? 0.5,
+		historySessionGapMs: options.historySessionGapMs ?? DEFAULT_SESSION_GAP_MS
 	};
 }

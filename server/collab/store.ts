@@ -12,6 +12,14 @@ import * as Y from 'yjs';
  * updates it folded in, in one transaction, so a crash at any point leaves
  * either the old or the new representation, both complete.
  *
+ * History (migration 0022): every appended update carries its authors and
+ * time, and each flush extends its authors' editing sessions in
+ * collab_history (a new session after a gap of `gapMs`, or when asked, as a
+ * restore does). Before compaction deletes updates, every session ending in
+ * them gets a snapshot of the document as it stood then, and older snapshots
+ * are thinned (`thinSnapshots`), so the history survives compaction bounded
+ * in size. See docs/collab.md, "History".
+ *
  * The functions exported at the bottom work without a running server (seeding,
  * freezing plan versions). While a server is running, change documents through
  * it (`CollabServer.change`), never behind its back.
@@ -25,23 +33,58 @@ export interface StoredDocument {
 	lastSeq: number;
 }
 
+/** Who made an update and when; `authors` empty for a change of the server itself. */
+export interface UpdateOrigin {
+	authors: readonly string[];
+	at: number;
+	/** authors whose running session ends here: this update starts a new one (a restore) */
+	newSession?: ReadonlySet<string>;
+}
+
 export interface CollabStore {
 	read(name: string): StoredDocument | null;
 	/** the document's row id, creating the row when needed */
 	ensureDocument(name: string): number;
-	append(docId: number, seq: number, update: Uint8Array): void;
-	/** Replaces the snapshot and deletes the updates up to `uptoSeq`. Call inside `transaction`. */
+	/**
+	 * Appends an update and, with `origin`, records it in its authors' editing
+	 * sessions (a session of no author for a change of the server). Call inside
+	 * `transaction`, with the gap that ends a session.
+	 */
+	append(docId: number, seq: number, update: Uint8Array, origin?: UpdateOrigin, gapMs?: number): void;
+	/**
+	 * Replaces the snapshot and deletes the updates up to `uptoSeq`, first
+	 * giving every history session that ends in them a snapshot of its own.
+	 * Call inside `transaction`.
+	 */
 	replaceState(docId: number, state: Uint8Array, uptoSeq: number): void;
 	transaction<T>(fn: () => T): T;
 }
 
+/** Default gap between edits that closes an editing session: 5 minutes. */
+export const DEFAULT_SESSION_GAP_MS = 5 * 60 * 1000;
+
+/**
+ * Bounds on kept snapshots per document: the newest `recent` all, older ones
+ * at most one per week, `max` in total. A session whose snapshot was thinned
+ * stays in the list (who and when) but can no longer be opened.
+ */
+export const SNAPSHOT_LIMITS = { recent: 50, max: 120, weekMs: 7 * 24 * 60 * 60 * 1000 };
+
 interface Statements {
-	selectDoc: BetterSqlite3.Statement<[string], { id: number; state: Buffer | null }>;
+	selectDoc: BetterSqlite3.Statement<[string], { id: number; state: Buffer | null; state_seq: number }>;
+	selectDocById: BetterSqlite3.Statement<[number], { state: Buffer | null; state_seq: number }>;
 	selectUpdates: BetterSqlite3.Statement<[number], { seq: number; data: Buffer }>;
+	selectUpdatesUpTo: BetterSqlite3.Statement<[number, number], { seq: number; data: Buffer }>;
 	insertDoc: BetterSqlite3.Statement<[string]>;
-	insertUpdate: BetterSqlite3.Statement<[number, number, Buffer]>;
-	setState: BetterSqlite3.Statement<[Buffer, number, number]>;
+	insertUpdate: BetterSqlite3.Statement<[number, number, Buffer, number | null, string | null]>;
+	setState: BetterSqlite3.Statement<[Buffer, number, number, number]>;
 	deleteUpdates: BetterSqlite3.Statement<[number, number]>;
+	lastSession: BetterSqlite3.Statement<[number, string | null], { id: number; ended_at: number }>;
+	extendSession: BetterSqlite3.Statement<[number, number, number]>;
+	insertSession: BetterSqlite3.Statement<[number, string | null, number, number, number, number]>;
+	sessionsToFreeze: BetterSqlite3.Statement<[number, number, number], { id: number; seq_to: number }>;
+	setSnapshot: BetterSqlite3.Statement<[Buffer | null, number]>;
+	snapshotsOf: BetterSqlite3.Statement<[number], { id: number; ended_at: number }>;
 }
 
 const cache = new WeakMap<BetterSqlite3.Database, CollabStore>();
@@ -55,19 +98,81 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 	const cached = cache.get(sqlite);
 	if (cached) return cached;
 	const s: Statements = {
-		selectDoc: sqlite.prepare('SELECT id, state FROM collab_documents WHERE name = ?'),
+		selectDoc: sqlite.prepare('SELECT id, state, state_seq FROM collab_documents WHERE name = ?'),
+		selectDocById: sqlite.prepare('SELECT state, state_seq FROM collab_documents WHERE id = ?'),
 		selectUpdates: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE doc_id = ? ORDER BY seq'),
+		selectUpdatesUpTo: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE doc_id = ? AND seq <= ? ORDER BY seq'),
 		insertDoc: sqlite.prepare('INSERT INTO collab_documents (name) VALUES (?)'),
-		insertUpdate: sqlite.prepare('INSERT INTO collab_updates (doc_id, seq, data) VALUES (?, ?, ?)'),
-		setState: sqlite.prepare('UPDATE collab_documents SET state = ?, compacted_at = ? WHERE id = ?'),
-		deleteUpdates: sqlite.prepare('DELETE FROM collab_updates WHERE doc_id = ? AND seq <= ?')
+		insertUpdate: sqlite.prepare('INSERT INTO collab_updates (doc_id, seq, data, created_at, author_ids) VALUES (?, ?, ?, ?, ?)'),
+		setState: sqlite.prepare('UPDATE collab_documents SET state = ?, compacted_at = ?, state_seq = max(state_seq, ?) WHERE id = ?'),
+		deleteUpdates: sqlite.prepare('DELETE FROM collab_updates WHERE doc_id = ? AND seq <= ?'),
+		lastSession: sqlite.prepare(
+			'SELECT id, ended_at FROM collab_history WHERE doc_id = ? AND user_id IS ? ORDER BY ended_at DESC, id DESC LIMIT 1'
+		),
+		// a session that grows past a snapshot it had is again covered by the stored updates
+		extendSession: sqlite.prepare('UPDATE collab_history SET ended_at = ?, seq_to = ?, snapshot = NULL WHERE id = ?'),
+		insertSession: sqlite.prepare(
+			'INSERT INTO collab_history (doc_id, user_id, started_at, ended_at, seq_from, seq_to) VALUES (?, ?, ?, ?, ?, ?)'
+		),
+		sessionsToFreeze: sqlite.prepare(
+			'SELECT id, seq_to FROM collab_history WHERE doc_id = ? AND snapshot IS NULL AND seq_to >= ? AND seq_to <= ? ORDER BY seq_to'
+		),
+		setSnapshot: sqlite.prepare('UPDATE collab_history SET snapshot = ? WHERE id = ?'),
+		snapshotsOf: sqlite.prepare('SELECT id, ended_at FROM collab_history WHERE doc_id = ? AND snapshot IS NOT NULL ORDER BY ended_at DESC, id DESC')
 	};
+
+	function recordSession(docId: number, seq: number, userId: string | null, origin: UpdateOrigin, gapMs: number): void {
+		const last = s.lastSession.get(docId, userId);
+		const fresh = userId !== null && origin.newSession?.has(userId);
+		if (last && !fresh && origin.at - last.ended_at <= gapMs) s.extendSession.run(origin.at, seq, last.id);
+		else s.insertSession.run(docId, userId, origin.at, origin.at, seq, seq);
+	}
+
+	/** Snapshots for the sessions that end in the updates about to be folded (seq up to `uptoSeq`). */
+	function freezeSessions(docId: number, uptoSeq: number): void {
+		const doc = s.selectDocById.get(docId);
+		if (!doc) return;
+		const due = s.sessionsToFreeze.all(docId, doc.state_seq, uptoSeq);
+		if (due.length === 0) return;
+		const ydoc = new Y.Doc();
+		try {
+			if (doc.state) Y.applyUpdate(ydoc, doc.state);
+			// all(), not iterate(): the connection cannot write while a statement iterates
+			const updates = s.selectUpdatesUpTo.all(docId, uptoSeq);
+			let i = 0;
+			for (const session of due) {
+				ydoc.transact(() => {
+					for (; i < updates.length && updates[i].seq <= session.seq_to; i++) Y.applyUpdate(ydoc, updates[i].data);
+				});
+				s.setSnapshot.run(toBuffer(Y.encodeStateAsUpdate(ydoc)), session.id);
+			}
+		} finally {
+			ydoc.destroy();
+		}
+		thinSnapshots(docId);
+	}
+
+	function thinSnapshots(docId: number): void {
+		const kept = s.snapshotsOf.all(docId);
+		if (kept.length <= SNAPSHOT_LIMITS.recent) return;
+		const weeks = new Set<number>();
+		let count = 0;
+		for (const [i, snap] of kept.entries()) {
+			const week = Math.floor(snap.ended_at / SNAPSHOT_LIMITS.weekMs);
+			const keep = i < SNAPSHOT_LIMITS.recent || (!weeks.has(week) && count < SNAPSHOT_LIMITS.max);
+			if (i >= SNAPSHOT_LIMITS.recent) weeks.add(week);
+			if (keep) count++;
+			else s.setSnapshot.run(null, snap.id);
+		}
+	}
+
 	const store: CollabStore = {
 		read(name) {
 			const row = s.selectDoc.get(name);
 			if (!row) return null;
 			const updates: Uint8Array[] = [];
-			let lastSeq = 0;
+			// seqs go on after compaction, so history sessions keep pointing at the right updates
+			let lastSeq = row.state_seq;
 			for (const u of s.selectUpdates.iterate(row.id)) {
 				updates.push(u.data);
 				lastSeq = u.seq;
@@ -79,11 +184,15 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			if (row) return row.id;
 			return Number(s.insertDoc.run(name).lastInsertRowid);
 		},
-		append(docId, seq, update) {
-			s.insertUpdate.run(docId, seq, toBuffer(update));
+		append(docId, seq, update, origin, gapMs = DEFAULT_SESSION_GAP_MS) {
+			s.insertUpdate.run(docId, seq, toBuffer(update), origin?.at ?? null, origin?.authors.length ? origin.authors.join(' ') : null);
+			if (!origin) return;
+			if (origin.authors.length === 0) recordSession(docId, seq, null, origin, gapMs);
+			for (const author of origin.authors) recordSession(docId, seq, author, origin, gapMs);
 		},
 		replaceState(docId, state, uptoSeq) {
-			s.setState.run(toBuffer(state), Date.now(), docId);
+			freezeSessions(docId, uptoSeq);
+			s.setState.run(toBuffer(state), Date.now(), uptoSeq, docId);
 			s.deleteUpdates.run(docId, uptoSeq);
 		},
 		transaction(fn) {

@@ -21,7 +21,12 @@ export interface Runtime {
 	/** Re-checks a user's open collaboration sockets (after logout, password or rights change). */
 	recheckUser(userId: string): void;
 	/** Changes a collaborative document on the server, through the same persist-then-broadcast path as clients. */
-	changeDocument(name: string, fn: (doc: import('yjs').Doc) => void): Promise<void>;
+	changeDocument(
+		name: string,
+		fn: (doc: import('yjs').Doc) => void,
+		/** `author`: the user it is done for, in the document's history; `newSession`: the change starts a new session (a restore) */
+		options?: { author?: string; newSession?: boolean }
+	): Promise<void>;
 	/** Stores the first state of a new document (nobody has it open yet). */
 	createDocument(name: string, update: Uint8Array): void;
 	/** The full Yjs state of a document as an update (loaded or from storage), e.g. to freeze a plan version. */

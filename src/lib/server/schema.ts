@@ -48,6 +48,9 @@ export interface Database {
 	council_responses: CouncilResponseTable;
 	council_response_links: CouncilResponseLinkTable;
 	plan_focus: PlanFocusTable;
+	collab_documents: CollabDocumentTable;
+	collab_updates: CollabUpdateTable;
+	collab_history: CollabHistoryTable;
 }
 
 export interface UserTable {
@@ -604,4 +607,36 @@ export interface PlanFocusTable {
 	year: number;
 	target_kind: 'theme' | 'action';
 	target_id: string;
+}
+
+/** Yjs documents (migrations 0004 and 0022); written by server/collab/store.ts only, read by src/lib/server/history.ts. */
+export interface CollabDocumentTable {
+	id: number;
+	name: string;
+	state: Uint8Array | null;
+	compacted_at: number | null;
+	/** the seq up to which `state` folds the updates */
+	state_seq: Generated<number>;
+}
+
+export interface CollabUpdateTable {
+	doc_id: number;
+	seq: number;
+	data: Uint8Array;
+	created_at: number | null;
+	/** space-separated user ids of the flush's senders; null: a change of the server */
+	author_ids: string | null;
+}
+
+/** One editing session of one author on one document (migration 0022). */
+export interface CollabHistoryTable {
+	id: Generated<number>;
+	doc_id: number;
+	user_id: string | null;
+	started_at: number;
+	ended_at: number;
+	seq_from: number;
+	seq_to: number;
+	/** the whole document after seq_to; written before compaction deletes the updates up to there */
+	snapshot: Uint8Array | null;
 }
