@@ -31,6 +31,8 @@ export interface SnapshotTheme {
 	title: string;
 	documentName: string;
 	sections: Record<string, string>;
+	/** the theme's ambassadors when the version was adopted (absent in older versions) */
+	ambassadors?: { name: string; place: string | null }[];
 	state?: string;
 	actions: SnapshotAction[];
 }

@@ -68,3 +68,10 @@ export function formatDay(timestamp: number): string {
 export function themeHeading(theme: { number: string | null; title: string }): string {
 	return theme.number ? `${theme.number} ${theme.title}` : theme.title;
 }
+
+/**
+ * Paragraph style names the DOCX export gives an action inside a column, a
+ * field's label and a fact ("Planning: …"), so the Word import reads Kring's
+ * own documents back exactly (word-import.ts maps them with mammoth).
+ */
+export const COLUMN_STYLES = { action: 'Actie', field: 'Actieveld', fact: 'Actiegegeven' } as const;

@@ -5,6 +5,7 @@ import type { PlanSnapshot } from '../review-diff.ts';
 import type { UserRoles } from './access.ts';
 import type { Db } from './db.ts';
 import { getPlanOutline, type FieldDef, type LevelNames } from './plan.ts';
+import { visibleFields } from './plan-settings.ts';
 import { fragmentToJson, textToJson, type RichNode } from './rich-doc.ts';
 import type { ActionLevel } from './schema.ts';
 import type { ReadDocument } from './version.ts';
@@ -44,7 +45,7 @@ export interface DocumentTheme {
 	id: string;
 	number: string | null;
 	title: string;
-	/** absent in a version: snapshots do not keep who the ambassadors were */
+	/** in a version: as the snapshot kept them (empty for versions adopted before snapshots kept them) */
 	ambassadors: { name: string; place: string | null }[];
 	sections: RichField[];
 	regional: DocumentAction[];
@@ -105,6 +106,8 @@ export async function buildPlanDocument(db: Db, planId: string, roles: UserRoles
 	const outline = await getPlanOutline(db, planId, roles);
 	if (!outline) return null;
 	const { plan } = outline;
+	// fields hidden in the card template keep their text in the documents but stay out of every export
+	const template = visibleFields(plan.cardTemplate);
 	const names = await placeNames(db, plan.id, plan.regionId);
 	const introDoc = openDoc(await readDocument(docName({ kind: 'plan', id: plan.id })));
 	const intro = fragmentToJson(introDoc.getXmlFragment(PLAN_INTRO));
@@ -133,7 +136,7 @@ export async function buildPlanDocument(db: Db, planId: string, roles: UserRoles
 					lead: a.lead,
 					municipality: a.municipalityId ? (names.municipalities.get(a.municipalityId) ?? null) : null,
 					progress: a.progress,
-					fields: plan.cardTemplate.map((f) => ({ key: f.key, label: f.label, rich: fragmentToJson(doc.getXmlFragment(f.key)) }))
+					fields: template.map((f) => ({ key: f.key, label: f.label, rich: fragmentToJson(doc.getXmlFragment(f.key)) }))
 				});
 				doc.destroy();
 			}
@@ -160,8 +163,8 @@ export async function buildPlanDocument(db: Db, planId: string, roles: UserRoles
 		periodEnd: plan.periodEnd,
 		version: null,
 		levels: plan.levels,
-		cardTemplate: plan.cardTemplate,
-		layout: layoutFor(plan.cardTemplate),
+		cardTemplate: template,
+		layout: layoutFor(template),
 		intro,
 		chapters
 	};
@@ -181,6 +184,8 @@ export async function buildVersionDocument(
 	version: { id: string; label: string; adoptedAt: number; snapshot: PlanSnapshot }
 ): Promise<PlanDocument | null> {
 	const { snapshot } = version;
+	// the template as it was when the version was frozen: its hidden fields stay out
+	const template = visibleFields(snapshot.cardTemplate);
 	const plan = await db
 		.selectFrom('plans')
 		.innerJoin('regions', 'regions.id', 'plans.region_id')
@@ -225,14 +230,14 @@ export async function buildVersionDocument(
 				lead: a.lead,
 				municipality: meta?.municipalityId ? (names.municipalities.get(meta.municipalityId) ?? null) : null,
 				progress: a.progress,
-				fields: snapshot.cardTemplate.map((f) => ({ key: f.key, label: f.label, rich: rich(state, f.key, a.fields[f.key]) }))
+				fields: template.map((f) => ({ key: f.key, label: f.label, rich: rich(state, f.key, a.fields[f.key]) }))
 			};
 		});
 		return {
 			id: t.id,
 			number: t.number,
 			title: t.title,
-			ambassadors: [],
+			ambassadors: t.ambassadors ?? [],
 			sections: snapshot.themeSections.map((s) => ({ key: s.key, label: s.label, rich: rich(themeState, s.key, t.sections[s.key]) })),
 			regional: actions.filter((a) => a.level === 'regional'),
 			local: actions.filter((a) => a.level === 'local')
@@ -255,8 +260,8 @@ export async function buildVersionDocument(
 		periodEnd: snapshot.plan.periodEnd,
 		version: { id: version.id, label: version.label, adoptedAt: version.adoptedAt },
 		levels: JSON.parse(plan.levels) as LevelNames,
-		cardTemplate: snapshot.cardTemplate,
-		layout: layoutFor(snapshot.cardTemplate),
+		cardTemplate: template,
+		layout: layoutFor(template),
 		intro: rich(decode(snapshot.plan.state), PLAN_INTRO, snapshot.plan.introText),
 		chapters: chapters.filter((c) => c.themes.length)
 	};

@@ -18,7 +18,7 @@ import {
 	WidthType,
 	type ParagraphChild
 } from 'docx';
-import { formatDay, formatEuro, formatPlanning, themeHeading, type ExportWords } from './export-format.ts';
+import { COLUMN_STYLES, formatDay, formatEuro, formatPlanning, themeHeading, type ExportWords } from './export-format.ts';
 import type { DocumentAction, DocumentTheme, PlanDocument, RichField } from './plan-document.ts';
 import { isEmptyRich, safeHref, type RichNode } from './rich-doc.ts';
 
@@ -181,13 +181,13 @@ function actionCard(action: DocumentAction, words: ExportWords, ctx: BlockContex
 /** One action inside a column of the two-column table: its title, its fields with their labels, its facts. */
 function actionInColumn(action: DocumentAction, words: ExportWords, ctx: BlockContext): Paragraph[] {
 	const cellCtx = { ...ctx, inCell: true };
-	const out: Paragraph[] = [new Paragraph({ spacing: { before: 120 }, children: [run(action.title, { bold: true })] })];
+	const out: Paragraph[] = [new Paragraph({ style: 'KringActie', children: [run(action.title, { bold: true })] })];
 	for (const field of action.fields) {
 		if (isEmptyRich(field.rich)) continue;
-		out.push(new Paragraph({ children: [run(field.label, { italics: true })] }));
+		out.push(new Paragraph({ style: 'KringVeld', children: [run(field.label, { italics: true })] }));
 		out.push(...blocks(field.rich, cellCtx));
 	}
-	for (const [label, value] of facts(action, words)) out.push(new Paragraph({ children: [run(`${label}: `, { bold: true }), run(value)] }));
+	for (const [label, value] of facts(action, words)) out.push(new Paragraph({ style: 'KringGegeven', children: [run(`${label}: `, { bold: true }), run(value)] }));
 	return out;
 }
 
@@ -300,7 +300,15 @@ export async function renderPlanDocx(doc: PlanDocument, words: ExportWords): Pro
 		keywords: doc.kind,
 		creator: 'Kring',
 		lastModifiedBy: 'Kring',
-		styles: { default: { document: { run: { language: LANGUAGE, font: 'Calibri', size: 22 } } } },
+		styles: {
+			default: { document: { run: { language: LANGUAGE, font: 'Calibri', size: 22 } } },
+			// named styles for an action in a column, so the Word import reads the document back (COLUMN_STYLES)
+			paragraphStyles: [
+				{ id: 'KringActie', name: COLUMN_STYLES.action, basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { bold: true }, paragraph: { spacing: { before: 120 } } },
+				{ id: 'KringVeld', name: COLUMN_STYLES.field, basedOn: 'Normal', next: 'Normal', run: { italics: true } },
+				{ id: 'KringGegeven', name: COLUMN_STYLES.fact, basedOn: 'Normal', next: 'Normal' }
+			]
+		},
 		numbering: {
 			config: [
 				{ reference: BULLETS, levels: levels(LevelFormat.BULLET, (i) => ['•', '◦', '▪'][i % 3]) },

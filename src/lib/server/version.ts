@@ -8,7 +8,9 @@ import { getPlan } from './plan.ts';
 import { fragmentText } from './rich-text.ts';
 
 /**
- * Plan versions (vastgestelde versies): immutable snapshots of a whole plan.
+ * Plan versions: immutable snapshots of a whole plan, frozen for decision-making
+ * (by closing an evaluation or by an editor at any time). Whether the colleges
+ * adopted a version is recorded beside it (src/lib/server/adoption.ts).
  * A snapshot holds the projected fields and, per field, the plain text read
  * from the documents themselves, plus each document's full Yjs state (base64)
  * so the version can later be exported or restored exactly. Nothing here
@@ -38,7 +40,7 @@ function base64(bytes: Uint8Array): string {
 export async function takeSnapshot(db: Db, planId: string, readDocument: ReadDocument, options: { withState: boolean }): Promise<PlanSnapshot | null> {
 	const plan = await getPlan(db, planId);
 	if (!plan) return null;
-	const [chapters, themes, actions] = await Promise.all([
+	const [chapters, themes, actions, ambassadors] = await Promise.all([
 		db.selectFrom('chapters').select(['id', 'title']).where('plan_id', '=', planId).where('archived_at', 'is', null).orderBy('position').execute(),
 		db
 			.selectFrom('themes')
@@ -53,6 +55,15 @@ export async function takeSnapshot(db: Db, planId: string, readDocument: ReadDoc
 			.where('plan_id', '=', planId)
 			.where('archived_at', 'is', null)
 			.orderBy('position')
+			.execute(),
+		db
+			.selectFrom('theme_ambassadors as ta')
+			.innerJoin('themes as t', 't.id', 'ta.theme_id')
+			.innerJoin('users as u', 'u.id', 'ta.user_id')
+			.leftJoin('municipalities as m', 'm.id', 'ta.municipality_id')
+			.select(['ta.theme_id', 'u.name', 'm.name as municipalityName', 'ta.organisation'])
+			.where('t.plan_id', '=', planId)
+			.orderBy('u.name')
 			.execute()
 	]);
 	const fieldKeys = plan.cardTemplate.map((f) => f.key);
@@ -88,6 +99,9 @@ export async function takeSnapshot(db: Db, planId: string, readDocument: ReadDoc
 			title: t.title,
 			documentName: name,
 			sections: textOf(state, sectionKeys),
+			ambassadors: ambassadors
+				.filter((a) => a.theme_id === t.id)
+				.map((a) => ({ name: a.name, place: a.municipalityName ?? a.organisation ?? null })),
 			...(options.withState ? { state: base64(state) } : {}),
 			actions: []
 		};

@@ -1,6 +1,7 @@
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
 import { inflateRawSync } from 'node:zlib';
+import { COLUMN_STYLES } from './export-format.ts';
 import type { LevelNames } from './plan.ts';
 import type { Block, Inline } from './rich-text.ts';
 
@@ -252,8 +253,9 @@ interface ListItem {
 	children: ListItem[];
 }
 type Item =
-	| { kind: 'heading'; level: number; runs: Inline[]; text: string }
-	| { kind: 'paragraph'; runs: Inline[]; text: string; title?: boolean }
+	| { kind: 'heading'; level: number; runs: Inline[]; text: string; label?: boolean }
+	/** role: a paragraph in one of the styles Kring's own export writes (see COLUMN_STYLES) */
+	| { kind: 'paragraph'; runs: Inline[]; text: string; title?: boolean; role?: 'action' | 'field' | 'fact' }
 	| { kind: 'list'; ordered: boolean; items: ListItem[] }
 	| { kind: 'table'; rows: Item[][][] };
 
@@ -320,8 +322,10 @@ function itemsOf(nodes: HtmlNode[], state: ReadState): Item[] {
 			if (textOf(runs)) items.push({ kind: 'heading', level: Number(heading[1]), runs, text: textOf(runs) });
 		} else if (node.tag === 'p') {
 			const runs = trimRuns(runsOf(node.children, state));
-			const title = /\bkring-title\b/.test(node.attrs.class ?? '');
-			if (textOf(runs)) items.push({ kind: 'paragraph', runs, text: textOf(runs), ...(title ? { title } : {}) });
+			const cls = node.attrs.class ?? '';
+			const title = /\bkring-title\b/.test(cls);
+			const role = /\bkring-action\b/.test(cls) ? 'action' : /\bkring-field\b/.test(cls) ? 'field' : /\bkring-fact\b/.test(cls) ? 'fact' : null;
+			if (textOf(runs)) items.push({ kind: 'paragraph', runs, text: textOf(runs), ...(title ? { title } : {}), ...(role ? { role } : {}) });
 			else runsOf(node.children, state); // count images
 		} else if (node.tag === 'ul' || node.tag === 'ol') {
 			const list = listItems(node, state);
@@ -522,13 +526,31 @@ function detectWords(items: Item[], themeTitles: string[]): LevelNames {
 }
 
 function isStructureHeading(item: Item): item is Extract<Item, { kind: 'heading' }> {
-	return item.kind === 'heading' && !levelLabel(item.text) && !isApproachLabel(item.text) && !AMBASSADOR.test(item.text);
+	return item.kind === 'heading' && !item.label && !levelLabel(item.text) && !isApproachLabel(item.text) && !AMBASSADOR.test(item.text);
 }
 
 function bearsActions(item: Item): boolean {
 	if (item.kind === 'table') return cardTable(item.rows) !== null || levelColumns(item.rows) !== null;
 	if (item.kind === 'heading' || item.kind === 'paragraph') return levelLabel(item.text) !== null;
 	return false;
+}
+
+/**
+ * Headings that repeat under every theme ("Toelichting", "Ontwikkelrichting")
+ * label parts of a theme's text; they are no chapters or themes. A heading is
+ * such a label when its text occurs more than once at its level and such
+ * repeated texts make up at least half of that level's headings.
+ */
+function markLabelHeadings(items: Item[]): void {
+	const headings = items.filter((i): i is Extract<Item, { kind: 'heading' }> => i.kind === 'heading');
+	for (const level of new Set(headings.map((h) => h.level))) {
+		const atLevel = headings.filter((h) => h.level === level);
+		const counts = new Map<string, number>();
+		for (const h of atLevel) counts.set(norm(h.text), (counts.get(norm(h.text)) ?? 0) + 1);
+		const repeated = atLevel.filter((h) => (counts.get(norm(h.text)) ?? 0) > 1);
+		if (repeated.length < 2 || repeated.length * 2 < atLevel.length) continue;
+		for (const h of repeated) h.label = true;
+	}
 }
 
 function detectLevels(items: Item[]): { chapterLevel: number | null; themeLevel: number } {
@@ -580,8 +602,41 @@ function themeTitle(text: string): { number: string | null; title: string } {
 	return m ? { number: m[1], title: m[2] } : { number: null, title: text };
 }
 
-/** Actions of one table cell: each list item or paragraph is one action. */
+/**
+ * Actions of one table cell as Kring's own export writes them: an "Actie"
+ * paragraph starts an action, an "Actieveld" paragraph names the field whose
+ * text follows, an "Actiegegeven" paragraph is a "Label: value" fact.
+ */
+function styledCellActions(cell: Item[], level: 'regional' | 'local'): ParsedAction[] {
+	const actions: ParsedAction[] = [];
+	let field: ParsedAction['fields'][number] | null = null;
+	for (const item of cell) {
+		const current = actions[actions.length - 1];
+		if (item.kind === 'paragraph' && item.role === 'action') {
+			actions.push({ title: item.text, level, fields: [] });
+			field = null;
+		} else if (!current) continue;
+		else if (item.kind === 'paragraph' && item.role === 'field') {
+			field = { label: item.text, blocks: [] };
+			current.fields.push(field);
+		} else if (item.kind === 'paragraph' && item.role === 'fact') {
+			const i = item.text.indexOf(':');
+			if (i > 0) current.fields.push({ label: item.text.slice(0, i).trim(), blocks: [{ type: 'paragraph', text: item.text.slice(i + 1).trim() }] });
+			field = null;
+		} else {
+			if (!field) {
+				field = { label: 'Toelichting', blocks: [] };
+				current.fields.push(field);
+			}
+			field.blocks.push(...itemBlocks(item));
+		}
+	}
+	return actions;
+}
+
+/** Actions of one table cell: each list item or paragraph is one action (or as styledCellActions). */
 function cellActions(cell: Item[], level: 'regional' | 'local'): ParsedAction[] {
+	if (cell.some((i) => i.kind === 'paragraph' && i.role === 'action')) return styledCellActions(cell, level);
 	const actions: ParsedAction[] = [];
 	for (const item of cell) {
 		if (item.kind === 'list') {
@@ -610,7 +665,11 @@ export async function readWordPlan(bytes: Uint8Array, options: ReadOptions = {})
 		const result = await mammoth.convertToHtml(
 			{ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) },
 			{
-				styleMap: ["p[style-name='Title'] => p.kring-title:fresh", "p[style-name='Titel'] => p.kring-title:fresh"],
+				styleMap: [
+					"p[style-name='Title'] => p.kring-title:fresh",
+					"p[style-name='Titel'] => p.kring-title:fresh",
+					...Object.entries(COLUMN_STYLES).map(([role, name]) => `p[style-name='${name}'] => p.kring-${role}:fresh`)
+				],
 				// Images are not imported; don't spend memory on base64 copies.
 				convertImage: mammoth.images.imgElement(async () => ({ src: '' }))
 			}
@@ -621,6 +680,7 @@ export async function readWordPlan(bytes: Uint8Array, options: ReadOptions = {})
 	}
 	const state: ReadState = { images: 0 };
 	const items = itemsOf(parseHtml(html).children, state);
+	markLabelHeadings(items);
 	if (!items.some((i) => itemText(i).trim())) throw new ImportRefused('empty');
 	const hasHeadings = items.some(isStructureHeading);
 	const hasActionTables = items.some((i) => i.kind === 'table' && bearsActions(i));
@@ -784,7 +844,8 @@ export async function readWordPlan(bytes: Uint8Array, options: ReadOptions = {})
 				}
 				fields.push({ label: f.label, blocks: f.cell.flatMap((i) => itemBlocks(i)) });
 			}
-			addActions([{ title: card.title, level: mapping.cardLevel, fields }]);
+			// under a "Regionale acties" / "Lokale acties" label the document says the level; else the mapping does
+			addActions([{ title: card.title, level: mode === 'regional' || mode === 'local' ? mode : mapping.cardLevel, fields }]);
 			continue;
 		}
 		if (levelColumns(item.rows)) {

@@ -1,4 +1,4 @@
-import { fail } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { loadVersionContext } from '$lib/review-context.server';
 import { getPublication, publishVersion, unpublishVersion } from '$lib/server/publication';
@@ -6,7 +6,9 @@ import { listDecisions } from '$lib/server/review';
 import { recordAudit } from '$lib/server/audit';
 import { pdfAvailable } from '$lib/document-export.server';
 import { getRuntime } from '$lib/server/runtime';
-import { listVersions, withoutStates } from '$lib/server/version';
+import { buildVersionDocument } from '$lib/server/plan-document';
+import { planView } from '$lib/server/plan-view';
+import { listVersions } from '$lib/server/version';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals }) => {
@@ -14,6 +16,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 	const { db } = getRuntime();
 	// the session's decisions: fixed once the cycle closed, as the version is
 	const decisions = version.cycleId ? await listDecisions(db, version.cycleId) : [];
+	const doc = await buildVersionDocument(db, version);
+	if (!doc) error(404, 'Niet gevonden');
 	return {
 		decisions: Object.fromEntries(
 			decisions.map((d) => [d.actionId, { verdict: d.verdict, deferred: d.deferred, text: d.decisionText, successorActionId: d.successorActionId }])
@@ -23,7 +27,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		canPublish: isAdmin,
 		publication: isAdmin ? await getPublication(db, version.id) : null,
 		others: (await listVersions(db, plan.id)).filter((v) => v.id !== version.id).map((v) => ({ id: v.id, label: v.label })),
-		snapshot: withoutStates(version.snapshot),
+		title: doc.title,
+		view: planView(doc),
 		pdfAvailable: await pdfAvailable()
 	};
 };
