@@ -2,6 +2,7 @@ import { STATUSES, type Status } from '../action-doc.ts';
 import { docName } from '../doc-name.ts';
 import { canEditTheme, canReadRegion, type UserRoles } from './access.ts';
 import type { Db } from './db.ts';
+import { focusSet, inFocus } from './focus.ts';
 import { getPlan } from './plan.ts';
 import type { ActionLevel, PlanScope } from './schema.ts';
 
@@ -30,6 +31,8 @@ export interface BoardFilter {
 	year: number | null;
 	mine: boolean;
 	showDropped: boolean;
+	/** a year: only the themes and actions in that year's focus (src/lib/server/focus.ts) */
+	focus: number | null;
 }
 
 export const EMPTY_FILTER: BoardFilter = Object.freeze({
@@ -40,7 +43,8 @@ export const EMPTY_FILTER: BoardFilter = Object.freeze({
 	tag: null,
 	year: null,
 	mine: false,
-	showDropped: false
+	showDropped: false,
+	focus: null
 });
 
 /**
@@ -57,6 +61,7 @@ export function parseBoardFilter(params: URLSearchParams): BoardFilter {
 	const level = text('niveau');
 	const year = Number(text('jaar', 4));
 	const municipality = text('gemeente', 100);
+	const focus = Number(text('focus', 4));
 	return {
 		themeId: id && /^[a-z0-9]+$/.test(id) ? id : null,
 		level: level === 'regionaal' ? 'regional' : level === 'lokaal' ? 'local' : null,
@@ -65,7 +70,8 @@ export function parseBoardFilter(params: URLSearchParams): BoardFilter {
 		tag: text('doelgroep', 200),
 		year: Number.isInteger(year) && year >= 1900 && year <= 2200 ? year : null,
 		mine: params.get('mijn') === '1',
-		showDropped: params.get('verlaten') === '1'
+		showDropped: params.get('verlaten') === '1',
+		focus: Number.isInteger(focus) && focus >= 1900 && focus <= 2200 ? focus : null
 	};
 }
 
@@ -80,11 +86,12 @@ export function boardSearch(filter: Partial<BoardFilter>): string {
 	if (filter.year) params.set('jaar', String(filter.year));
 	if (filter.mine) params.set('mijn', '1');
 	if (filter.showDropped) params.set('verlaten', '1');
+	if (filter.focus) params.set('focus', String(filter.focus));
 	return params.toString();
 }
 
 export function isFiltered(filter: BoardFilter): boolean {
-	return Boolean(filter.themeId || filter.level || filter.municipality || filter.lead || filter.tag || filter.year || filter.mine);
+	return Boolean(filter.themeId || filter.level || filter.municipality || filter.lead || filter.tag || filter.year || filter.mine || filter.focus);
 }
 
 // ------------------------------------------------------------------ roll-up arithmetic
@@ -338,6 +345,7 @@ export async function getBoard(
 			.execute()
 	]);
 	const threadsByAction = new Map(threads.map((t) => [t.target_id, Number(t.n)]));
+	const focus = filter.focus ? await focusSet(db, planId, filter.focus) : null;
 
 	// Per action: gemeenten active / total; per gemeente: local actions active / total.
 	const adoptionByAction = new Map<string, { active: number; total: number }>();
@@ -394,6 +402,7 @@ export async function getBoard(
 		if (filter.tag && !actionTags.includes(filter.tag)) continue;
 		if (filter.year && !coversYear(a.planning_start, a.planning_end, filter.year)) continue;
 		if (filter.mine && !isMine(a)) continue;
+		if (focus && !inFocus({ id: a.id, themeId: a.theme_id }, focus)) continue;
 		const card: BoardCard = {
 			id: a.id,
 			title: a.title,

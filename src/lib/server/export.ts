@@ -27,7 +27,9 @@ export async function exportActions(db: Db, planId: string) {
 			'a.cost_amount as cost',
 			'fs.name as funding',
 			'a.progress',
-			'a.text'
+			'a.text',
+			'a.id as id',
+			'a.theme_id as themeId'
 		])
 		.where('a.plan_id', '=', planId)
 		.where('a.archived_at', 'is', null)

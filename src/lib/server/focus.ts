@@ -41,14 +41,13 @@ export async function setFocus(db: Db, input: { planId: string; year: number; id
 	const themeIds = new Set(themes.map((t) => t.id));
 	const actionIds = new Set(actions.map((a) => a.id));
 	if (ids.some((id) => !themeIds.has(id) && !actionIds.has(id))) return { ok: false, error: 'foreign_target' };
-	await db.transaction().execute(async (trx) => {
-		await trx.deleteFrom('plan_focus').where('plan_id', '=', plan.id).where('year', '=', input.year).execute();
-		if (ids.length > 0)
-			await trx
-				.insertInto('plan_focus')
-				.values(ids.map((id) => ({ plan_id: plan.id, year: input.year, target_kind: themeIds.has(id) ? ('theme' as const) : ('action' as const), target_id: id })))
-				.execute();
-	});
+	// no transaction of its own: the demo seeds inside one; the ids are checked above, so the insert cannot fail on them
+	await db.deleteFrom('plan_focus').where('plan_id', '=', plan.id).where('year', '=', input.year).execute();
+	if (ids.length > 0)
+		await db
+			.insertInto('plan_focus')
+			.values(ids.map((id) => ({ plan_id: plan.id, year: input.year, target_kind: themeIds.has(id) ? ('theme' as const) : ('action' as const), target_id: id })))
+			.execute();
 	return { ok: true };
 }
 

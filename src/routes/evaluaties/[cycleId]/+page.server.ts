@@ -53,7 +53,7 @@ export const load: PageServerLoad = async ({ params, locals, depends, url }) => 
 				.executeTakeFirst()
 		)?.at ?? null,
 		undecided: actions.length - decisions.filter((d) => d.verdict !== null || d.deferred).length,
-		defaultLabel: `${plan.title}, vastgesteld ${new Date().getFullYear()}`
+		defaultLabel: `${plan.title} ${new Date().getFullYear()}, ter besluitvorming`
 	};
 };
 

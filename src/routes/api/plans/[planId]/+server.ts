@@ -1,5 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { getPlanOutline } from '$lib/server/plan';
+import { planStatus } from '$lib/server/adoption';
+import { getFocus } from '$lib/server/focus';
 import { getRuntime } from '$lib/server/runtime';
 import { currentUser, notFound } from '$lib/route-helpers.server';
 import type { RequestHandler } from './$types';
@@ -10,6 +12,7 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	const outline = await getPlanOutline(getRuntime().db, params.planId, roles);
 	if (!outline) notFound();
 	const { plan } = outline;
+	const [status, focus] = await Promise.all([planStatus(getRuntime().db, plan.id), getFocus(getRuntime().db, plan.id)]);
 	return json({
 		id: plan.id,
 		title: plan.title,
@@ -19,6 +22,8 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 		region: { id: plan.regionId, name: plan.regionName },
 		municipality: plan.municipalityId ? { id: plan.municipalityId, name: plan.municipalityName } : null,
 		period: { start: plan.periodStart, end: plan.periodEnd },
+		status,
+		focus,
 		levels: plan.levels,
 		cardTemplate: plan.cardTemplate.map((f) => ({ key: f.key, label: f.label, hidden: f.hidden === true })),
 		documentName: outline.documentName,

@@ -2,15 +2,19 @@ import { m } from '$lib/paraglide/messages';
 import { csvResponse } from '$lib/plan-export.server';
 import { readablePlan } from '$lib/route-helpers.server';
 import { exportActions } from '$lib/server/export';
+import { focusSet, inFocus } from '$lib/server/focus';
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { statusLabel } from '$lib/status';
 import type { RequestHandler } from './$types';
 
 /** GET: the plan's actions as CSV (one row per action, the card's text in the last column). */
-export const GET: RequestHandler = async ({ locals, params, getClientAddress }) => {
+export const GET: RequestHandler = async ({ locals, params, url, getClientAddress }) => {
 	const { plan, user } = await readablePlan(locals, params.planId);
-	const actions = await exportActions(getRuntime().db, plan.id);
+	// ?focus=<year>: only the actions in that year's focus (themselves or their theme)
+	const focusYear = Number(url.searchParams.get('focus'));
+	const focus = Number.isInteger(focusYear) && focusYear > 0 ? await focusSet(getRuntime().db, plan.id, focusYear) : null;
+	const actions = (await exportActions(getRuntime().db, plan.id)).filter((a) => !focus || inFocus({ id: a.id, themeId: a.themeId }, focus));
 	const month = (value: string | null) => (value === 'ongoing' ? m.status_ongoing() : (value ?? ''));
 	await recordAudit(getRuntime().db, {
 		action: 'export.downloaded',
