@@ -1,25 +1,36 @@
 import type { UserRoles } from './access.ts';
+import { checkinRequestRows, markCheckinRequestsRead, type CheckinRequestView } from './checkin.ts';
 import type { Db } from './db.ts';
 import { reviewNotificationRows, type ReviewNotificationView } from './reminder.ts';
 import { countUnread as countThreadUnread, listNotifications as listThreadNotifications, type NotificationView } from './thread.ts';
 
-export { markRead, markThreadsRead } from './thread.ts';
+import { markRead as markThreadNotificationsRead } from './thread.ts';
+
+export { markThreadsRead } from './thread.ts';
 
 /**
  * The inbox: notifications about threads (mentions, replies, new threads on
  * my themes) and reminders of evaluations to prepare, newest first, only of
  * regions the reader can still read.
  */
-export type InboxItem = ({ type: 'thread' } & NotificationView) | ({ type: 'review' } & ReviewNotificationView);
+export type InboxItem =
+	| ({ type: 'thread' } & NotificationView)
+	| ({ type: 'review' } & ReviewNotificationView)
+	| ({ type: 'checkin' } & CheckinRequestView);
 
 type Reader = { id: string; roles: UserRoles };
 
 export async function listInbox(db: Db, reader: Reader, limit = 100): Promise<InboxItem[]> {
-	const [threads, reviews] = await Promise.all([
+	const [threads, reviews, checkins] = await Promise.all([
 		listThreadNotifications(db, reader, limit),
-		reviewNotificationRows(db, reader, { unreadOnly: false, limit })
+		reviewNotificationRows(db, reader, { unreadOnly: false, limit }),
+		checkinRequestRows(db, reader, { unreadOnly: false, limit })
 	]);
-	const items: InboxItem[] = [...threads.map((n) => ({ type: 'thread' as const, ...n })), ...reviews.map((n) => ({ type: 'review' as const, ...n }))];
+	const items: InboxItem[] = [
+		...threads.map((n) => ({ type: 'thread' as const, ...n })),
+		...reviews.map((n) => ({ type: 'review' as const, ...n })),
+		...checkins.map((n) => ({ type: 'checkin' as const, ...n }))
+	];
 	return items.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
 }
 
@@ -29,18 +40,32 @@ export async function listInbox(db: Db, reader: Reader, limit = 100): Promise<In
  * the count as it was).
  */
 export async function inboxState(db: Db, reader: Reader): Promise<{ unread: number; latest: number }> {
-	const [unread, newest] = await Promise.all([
+	const [unread, newest, newestCheckin] = await Promise.all([
 		countInboxUnread(db, reader),
 		db
 			.selectFrom('notifications')
 			.select((eb) => eb.fn.max('created_at').as('at'))
 			.where('user_id', '=', reader.id)
+			.executeTakeFirst(),
+		db
+			.selectFrom('checkin_requests')
+			.select((eb) => eb.fn.max('created_at').as('at'))
+			.where('user_id', '=', reader.id)
 			.executeTakeFirst()
 	]);
-	return { unread, latest: Number(newest?.at ?? 0) };
+	return { unread, latest: Math.max(Number(newest?.at ?? 0), Number(newestCheckin?.at ?? 0)) };
 }
 
 export async function countInboxUnread(db: Db, reader: Reader): Promise<number> {
-	const [threads, reviews] = await Promise.all([countThreadUnread(db, reader), reviewNotificationRows(db, reader, { unreadOnly: true, limit: 1000 })]);
-	return threads + reviews.length;
+	const [threads, reviews, checkins] = await Promise.all([
+		countThreadUnread(db, reader),
+		reviewNotificationRows(db, reader, { unreadOnly: true, limit: 1000 }),
+		checkinRequestRows(db, reader, { unreadOnly: true, limit: 1000 })
+	]);
+	return threads + reviews.length + checkins.length;
+}
+
+/** Marks the user's own inbox items read (notifications and check-in requests): the given ones, or all. */
+export async function markRead(db: Db, userId: string, ids: readonly string[] | 'all'): Promise<number> {
+	return (await markThreadNotificationsRead(db, userId, ids)) + (await markCheckinRequestsRead(db, userId, ids));
 }

@@ -27,6 +27,7 @@ function describe(item: InboxItem): string {
 		if (item.kind === 'reply') return `${item.actor} reageerde in een discussie bij ${where}.`;
 		return `${item.actor} begon een discussie bij ${where}.`;
 	}
+	if (item.type === 'checkin') return `Hoe staat het met ‘${item.themeTitle}’ (${item.planTitle})? Als ambassadeur vragen we je om een korte update.`;
 	const todo = `Je hebt nog ${item.open} van ${item.total} ${item.total === 1 ? 'actie' : 'acties'} te beoordelen.`;
 	if (item.kind === 'review_open') return `De evaluatie ‘${item.cycleTitle}’ (${item.planTitle}) is geopend. ${todo}`;
 	if (item.kind === 'review_deadline') return `De voorbereiding van de evaluatie ‘${item.cycleTitle}’ (${item.planTitle}) sluit bijna. ${todo}`;
@@ -112,6 +113,19 @@ export async function sendNotificationMails(db: Db, options: { mailer: Mailer; b
 		.where('u.deactivated_at', 'is', null)
 		.where('u.password_hash', 'is not', null)
 		.execute();
+	// check-in requests to ambassadors go out the same way (src/lib/server/checkin.ts)
+	const checkinRows = await db
+		.selectFrom('checkin_requests as n')
+		.innerJoin('users as u', 'u.id', 'n.user_id')
+		.select(['n.id', 'n.user_id', 'u.email', 'u.name', 'u.notification_mode', 'u.last_digest_at'])
+		.where('n.mailed_at', 'is', null)
+		.where('n.read_at', 'is', null)
+		.where('n.created_at', '>', now - MAX_AGE_MS)
+		.where('u.notification_mode', '!=', 'off')
+		.where('u.deactivated_at', 'is', null)
+		.where('u.password_hash', 'is not', null)
+		.execute();
+	due.push(...checkinRows);
 	const byUser = new Map<string, typeof due>();
 	for (const row of due) {
 		if (row.notification_mode === 'daily' && (row.last_digest_at ?? 0) > now - DIGEST_EVERY_MS) continue;
@@ -139,6 +153,7 @@ export async function sendNotificationMails(db: Db, options: { mailer: Mailer; b
 		// Also what the inbox no longer shows (a right taken away): never mailed later.
 		await db.transaction().execute(async (trx) => {
 			await trx.updateTable('notifications').set({ mailed_at: now }).where('id', 'in', [...ids]).execute();
+			await trx.updateTable('checkin_requests').set({ mailed_at: now }).where('id', 'in', [...ids]).execute();
 			if (digest) await trx.updateTable('users').set({ last_digest_at: now }).where('id', '=', userId).execute();
 		});
 	}

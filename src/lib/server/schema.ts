@@ -48,6 +48,10 @@ export interface Database {
 	council_responses: CouncilResponseTable;
 	council_response_links: CouncilResponseLinkTable;
 	plan_focus: PlanFocusTable;
+	checkin_schedules: CheckinScheduleTable;
+	checkin_rounds: CheckinRoundTable;
+	checkins: CheckinTable;
+	checkin_requests: CheckinRequestTable;
 	collab_documents: CollabDocumentTable;
 	collab_updates: CollabUpdateTable;
 	collab_history: CollabHistoryTable;
@@ -607,6 +611,53 @@ export interface PlanFocusTable {
 	year: number;
 	target_kind: 'theme' | 'action';
 	target_id: string;
+}
+
+/** How often a plan's ambassadors are asked for a check-in (migration 0027). */
+export type CheckinRhythm = 'off' | 'month' | 'quarter' | 'half_year';
+
+export interface CheckinScheduleTable {
+	plan_id: string;
+	rhythm: CheckinRhythm;
+	updated_by: string;
+	updated_at: number;
+}
+
+/** One asking of a plan's ambassadors: `period` ('2026-Q4') when automatic, null when started by hand. */
+export interface CheckinRoundTable {
+	id: string;
+	plan_id: string;
+	period: string | null;
+	started_by: string | null;
+	started_at: number;
+}
+
+/** An ambassador's update on a theme; `statuses` is JSON [{ actionId, status, previous }]. */
+export interface CheckinTable {
+	id: string;
+	plan_id: string;
+	theme_id: string;
+	round_id: string | null;
+	author_id: string;
+	happened: string;
+	next: string;
+	help: string;
+	statuses: string;
+	created_at: number;
+}
+
+/** The inbox item asking one ambassador for one theme's check-in in a round. */
+export interface CheckinRequestTable {
+	id: string;
+	round_id: string;
+	plan_id: string;
+	theme_id: string;
+	user_id: string;
+	actor_id: string | null;
+	created_at: number;
+	read_at: number | null;
+	answered_at: number | null;
+	mailed_at: number | null;
 }
 
 /** Yjs documents (migrations 0004 and 0022); written by server/collab/store.ts only, read by src/lib/server/history.ts. */

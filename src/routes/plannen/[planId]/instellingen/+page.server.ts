@@ -21,6 +21,7 @@ import {
 } from '$lib/server/structure';
 import { getRuntime } from '$lib/server/runtime';
 import { forbidden, readablePlan } from '$lib/route-helpers.server';
+import { checkinSettings, checkinSettingsActions } from '$lib/checkin-actions.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** Plan editors only: strangers get 404 (readablePlan), readers of the region 403. */
@@ -49,6 +50,7 @@ export const load: PageServerLoad = async ({ params, locals, depends }) => {
 		},
 		kinds: PLAN_KINDS.includes(plan.kind as (typeof PLAN_KINDS)[number]) ? [...PLAN_KINDS] : [plan.kind, ...PLAN_KINDS],
 		parents: await parentCandidates(db, plan.id),
+		checkins: await checkinSettings(plan.id),
 		chapters: outline.chapters.map((c) => ({
 			id: c.id,
 			title: c.title,
@@ -137,6 +139,7 @@ async function structureAction<T extends v.GenericSchema>(
 }
 
 export const actions: Actions = {
+	...checkinSettingsActions,
 	save: async ({ request, params, locals }) => {
 		const { plan, user } = await editablePlan(locals, params.planId);
 		const form = await request.formData();
