@@ -3,9 +3,10 @@ import { visibleFields } from '$lib/server/plan-settings';
 import { getActionHistory } from '$lib/server/review';
 import { getRuntime } from '$lib/server/runtime';
 import { currentUser, notFound } from '$lib/route-helpers.server';
+import { readingChosen } from '$lib/reading-view';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals }) => {
+export const load: PageServerLoad = async ({ params, locals, request }) => {
 	const { db } = getRuntime();
 	const { user, roles } = await currentUser(locals);
 	const context = await getActionContext(db, params.actionId, roles);
@@ -38,6 +39,8 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		canRestore: context.canRestore,
 		fundingSources: context.fundingSources,
 		municipalities,
-		me: { id: user.id, name: user.name, color: user.color }
+		me: { id: user.id, name: user.name, color: user.color },
+		/** this person chose the reading view in this browser (readers always get it) */
+		readingChosen: readingChosen(request.headers.get('cookie'), user.id)
 	};
 };
