@@ -60,6 +60,8 @@ export default defineConfig({
 			// No ORIGIN: the tests run Kring as the README starts it.
 			DATABASE_PATH: databasePath,
 			LOGIN_THROTTLE_BASE_SECONDS: '2',
+			// tests/history.spec.ts edits a card in two sessions a few seconds apart
+			HISTORY_SESSION_GAP_MS: process.env.HISTORY_SESSION_GAP_MS ?? '2000',
 			LOG_LEVEL: 'warn'
 		}
 	}
