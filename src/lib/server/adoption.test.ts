@@ -1,6 +1,8 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../../../server/app.ts';
+import { loadUserRoles } from './access.ts';
+import { EMPTY_FILTER, getBoard } from './board.ts';
 import { adoptionTable, freezeVersion, isCalendarDate, municipalityDecisions, planStatus, recordAdoption, summarize, withinPeriod } from './adoption.ts';
 import { seedDemo } from './demo.ts';
 import { focusSet, getFocus, inFocus, proposalFromDecisions, setFocus } from './focus.ts';
@@ -71,6 +73,14 @@ describe('the demo: Kennemerland adopted its Actieprogramma and answered its cou
 		expect(new Set(responses.map((r) => r.municipalityName)).size).toBe(8);
 		for (const r of responses) expect(r.targets.length).toBeGreaterThan(0);
 		expect(Object.keys(await getFocus(t.db, plan))).toEqual(['2021']);
+	});
+	it('filters the board on the focus of 2021: only the doelstellingen 1, 2 and Monitoring', async () => {
+		const plan = await planId('kennemerland-actieprogramma-2021-2024');
+		const roles = await loadUserRoles(t.db, adminId);
+		const board = (await getBoard(t.db, { planId: plan, roles, userId: adminId, userName: 'Sanne Bakker', filter: { ...EMPTY_FILTER, focus: 2021 }, today: '2021-06' }))!;
+		expect(board.lanes.map((l) => l.title)).toEqual(['Lokale veld versterken (0-100 jaar)', 'Multidisciplinair en systeemgericht samenwerken', 'Monitoring en indicatoren']);
+		const all = (await getBoard(t.db, { planId: plan, roles, userId: adminId, userName: 'Sanne Bakker', filter: EMPTY_FILTER, today: '2021-06' }))!;
+		expect(all.lanes.length).toBeGreaterThan(3);
 	});
 	it('shows a gemeente its college decision', async () => {
 		const rows = await municipalityDecisions(t.db, await municipalityId('velsen'));
