@@ -7,6 +7,8 @@ import { readablePlan } from '$lib/route-helpers.server';
 import { recordAudit } from '$lib/server/audit';
 import { buildPlanDocument, buildVersionDocument, type PlanDocument } from '$lib/server/plan-document';
 import { renderPlanHtml } from '$lib/server/plan-html';
+import { renderPlanDocx } from '$lib/server/plan-docx';
+import { convertDocx, findSoffice } from '$lib/server/plan-odt';
 import { pdfRenderer, renderPdf } from '$lib/server/plan-pdf';
 import { getRuntime } from '$lib/server/runtime';
 
@@ -19,6 +21,7 @@ import { getRuntime } from '$lib/server/runtime';
 export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const PDF_TYPE = 'application/pdf';
+export const ODT_TYPE = 'application/vnd.oasis.opendocument.text';
 
 export interface ExportSource {
 	doc: PlanDocument;
@@ -96,5 +99,18 @@ export async function pdfOf(doc: PlanDocument): Promise<Buffer> {
 	} catch (err) {
 		getRuntime().logger.error({ event: 'pdf_failed', plan: doc.planId, err: err instanceof Error ? err.message : String(err) }, 'PDF could not be printed');
 		error(503, m.export_pdf_failed());
+	}
+}
+
+/** The ODT of a plan model: its DOCX converted by the host's LibreOffice; 503 with a plain Dutch message without it or when converting fails. */
+export async function odtOf(doc: PlanDocument): Promise<Buffer> {
+	const soffice = findSoffice(process.env);
+	if (!soffice) error(503, m.docs_odt_unavailable());
+	const docx = await renderPlanDocx(doc, exportWords());
+	try {
+		return await convertDocx(soffice, docx, 'odt');
+	} catch (err) {
+		getRuntime().logger.error({ event: 'odt_failed', plan: doc.planId, err: err instanceof Error ? err.message : String(err) }, 'ODT could not be made');
+		error(503, m.docs_odt_failed());
 	}
 }

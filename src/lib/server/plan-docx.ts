@@ -304,6 +304,16 @@ export async function renderPlanDocx(doc: PlanDocument, words: ExportWords): Pro
 			default: { document: { run: { language: LANGUAGE, font: 'Calibri', size: 22 } } },
 			// named styles for an action in a column, so the Word import reads the document back (COLUMN_STYLES)
 			paragraphStyles: [
+				// Word's heading styles with their outline levels: Word's navigation pane, LibreOffice (ODT, PDF bookmarks) and a table of contents read those
+				...[32, 28, 24, 22, 22, 22].map((size, i) => ({
+					id: `Heading${i + 1}`,
+					name: `Heading ${i + 1}`,
+					basedOn: 'Normal',
+					next: 'Normal',
+					quickFormat: true,
+					run: { bold: i > 0, size, color: '1F3864' },
+					paragraph: { outlineLevel: i, keepNext: true, spacing: { before: i === 0 ? 360 : 240, after: 120 } }
+				})),
 				{ id: 'KringActie', name: COLUMN_STYLES.action, basedOn: 'Normal', next: 'Normal', quickFormat: true, run: { bold: true }, paragraph: { spacing: { before: 120 } } },
 				{ id: 'KringVeld', name: COLUMN_STYLES.field, basedOn: 'Normal', next: 'Normal', run: { italics: true } },
 				{ id: 'KringGegeven', name: COLUMN_STYLES.fact, basedOn: 'Normal', next: 'Normal' }

@@ -5,13 +5,19 @@
  *    makes, done here so the answer is Dutch; svelte.config.js turns SvelteKit's
  *    own English one off with `trustedOrigins: ['*']`);
  *  - a form body that cannot be read is a 400, not an exception thrown from
- *    inside a form action (which SvelteKit answers with a 500).
+ *    inside a form action (which SvelteKit answers with a 500);
+ *  - a body over the server's size limit (BODY_SIZE_LIMIT, above the 10 MB an
+ *    upload may be) is a 413 with a Dutch message, also when it is refused
+ *    while being read (no content-length), not a 400 or SvelteKit's English text.
  */
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The largest upload (a Word plan, a CSV or XLSX of actions) plus room for the multipart envelope. */
+export const MAX_FORM_BYTES = 10 * 1024 * 1024 + 64 * 1024;
+const TOO_LARGE = 'Het bestand is groter dan 10 MB. Kies een kleiner bestand.';
 
 export interface Refusal {
-	reason: 'cross_site' | 'unreadable_form';
+	reason: 'cross_site' | 'unreadable_form' | 'too_large';
 	response: Response;
 }
 
@@ -34,10 +40,13 @@ export async function guardRequest(request: Request, url: URL): Promise<Refusal 
 	if (form && request.headers.get('origin') !== url.origin) {
 		return refusal('cross_site', 403, 'Dit formulier is niet vanaf Kring zelf verstuurd en is daarom geweigerd.', request);
 	}
+	if (form && Number(request.headers.get('content-length') ?? 0) > MAX_FORM_BYTES) return refusal('too_large', 413, TOO_LARGE, request);
 	if (form && request.body) {
 		try {
 			await request.clone().formData();
-		} catch {
+		} catch (err) {
+			// the adapter stops reading at its limit with a 413 of its own
+			if ((err as { status?: unknown } | null)?.status === 413) return refusal('too_large', 413, TOO_LARGE, request);
 			return refusal('unreadable_form', 400, 'Wat er is verstuurd, kon niet worden gelezen. Probeer het opnieuw vanuit het formulier.', request);
 		}
 	}

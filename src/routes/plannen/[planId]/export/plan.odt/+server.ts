@@ -1,0 +1,10 @@
+import { download, livePlanSource, ODT_TYPE, odtOf } from '$lib/document-export.server';
+import type { RequestHandler } from './$types';
+
+/** GET: the live plan as OpenDocument, converted from its Word document by LibreOffice (503 where the host has none). */
+export const GET: RequestHandler = async ({ locals, params, getClientAddress }) => {
+	const source = await livePlanSource(locals, params.planId, getClientAddress());
+	const bytes = await odtOf(source.doc);
+	await source.audit('plan.odt');
+	return download(bytes, ODT_TYPE, `${source.baseName}.odt`);
+};
