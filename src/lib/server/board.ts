@@ -2,6 +2,7 @@ import { STATUSES, type Status } from '../action-doc.ts';
 import { docName } from '../doc-name.ts';
 import { canEditTheme, canReadRegion, type UserRoles } from './access.ts';
 import type { Db } from './db.ts';
+import { activeFlags } from './local-report.ts';
 import { focusSet, inFocus } from './focus.ts';
 import { getPlan } from './plan.ts';
 import type { ActionLevel, PlanScope } from './schema.ts';
@@ -222,6 +223,8 @@ export interface BoardCard {
 	/** open comment threads on the action */
 	openThreads: number;
 	documentName: string;
+	/** an evaluation decided "versterken" and no editor cleared the mark yet */
+	flagged?: boolean;
 }
 
 export interface BoardLane {
@@ -345,6 +348,7 @@ export async function getBoard(
 			.execute()
 	]);
 	const threadsByAction = new Map(threads.map((t) => [t.target_id, Number(t.n)]));
+	const flags = await activeFlags(db, planId);
 	const focus = filter.focus ? await focusSet(db, planId, filter.focus) : null;
 
 	// Per action: gemeenten active / total; per gemeente: local actions active / total.
@@ -417,7 +421,8 @@ export async function getBoard(
 			adoption: a.level === 'local' ? adoptionByAction.get(a.id) ?? null : null,
 			localStatus: statusFor.get(a.id) ?? null,
 			openThreads: threadsByAction.get(a.id) ?? 0,
-			documentName: docName({ kind: 'action', id: a.id })
+			documentName: docName({ kind: 'action', id: a.id }),
+			flagged: flags.has(a.id)
 		};
 		cards.push({ themeId: a.theme_id, card });
 	}

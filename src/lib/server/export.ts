@@ -1,4 +1,10 @@
+import * as Y from 'yjs';
+import { docName } from '../doc-name.ts';
 import type { Db } from './db.ts';
+import type { FieldDef } from './plan.ts';
+import { visibleFields } from './plan-settings.ts';
+import { fragmentText } from './rich-text.ts';
+import type { ReadDocument } from './version.ts';
 
 /**
  * What the CSV exports read: the plan's live actions with their projected
@@ -53,4 +59,36 @@ export async function exportIndicatorValues(db: Db, planId: string) {
 		.orderBy('mu.name')
 		.orderBy('iv.subregion')
 		.execute();
+}
+
+/**
+ * The card text of each live action as the CSV shows it: the fields the card
+ * template shows, in its order, one paragraph apart. The projected `text`
+ * column also holds hidden fields (they keep their text), so this reads the
+ * documents, as the Word and Excel exports do.
+ */
+export async function visibleCardTexts(
+	db: Db,
+	plan: { id: string; cardTemplate: readonly FieldDef[] },
+	readDocument: ReadDocument
+): Promise<Map<string, string>> {
+	const keys = visibleFields(plan.cardTemplate).map((f) => f.key);
+	const actions = await db.selectFrom('actions').select('id').where('plan_id', '=', plan.id).where('archived_at', 'is', null).execute();
+	const out = new Map<string, string>();
+	for (const a of actions) {
+		const doc = new Y.Doc();
+		try {
+			Y.applyUpdate(doc, await readDocument(docName({ kind: 'action', id: a.id })));
+			out.set(
+				a.id,
+				keys
+					.map((key) => fragmentText(doc.getXmlFragment(key)))
+					.filter(Boolean)
+					.join('\n\n')
+			);
+		} finally {
+			doc.destroy();
+		}
+	}
+	return out;
 }

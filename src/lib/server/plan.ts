@@ -4,6 +4,7 @@ import { docName } from '../doc-name.ts';
 import { canEditAdoption, canEditPlan, canEditTheme, canReadRegion, type UserRoles } from './access.ts';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
+import { activeFlags } from './local-report.ts';
 import type { Insertable } from 'kysely';
 import type { ActionLevel, ActionTable, PlanScope } from './schema.ts';
 
@@ -144,6 +145,8 @@ export interface ActionLine {
 	documentName: string;
 	/** local actions of a regional plan: gemeenten reporting in progress / done / ongoing, of all */
 	adoption: { active: number; total: number } | null;
+	/** an evaluation decided "versterken" and no editor cleared the mark yet */
+	flagged?: boolean;
 }
 
 export interface ThemeOutline {
@@ -238,6 +241,7 @@ export async function getPlanOutline(db: Db, planId: string, roles: UserRoles): 
 			.execute()
 	]);
 	const adoptionByAction = new Map(adoption.map((a) => [a.action_id, { active: Number(a.active ?? 0), total: Number(a.total) }]));
+	const flags = await activeFlags(db, planId);
 	const planEditable = canEditPlan(roles, plan);
 	const themeOutlines = themes.map<ThemeOutline>((t) => ({
 		id: t.id,
@@ -270,7 +274,8 @@ export async function getPlanOutline(db: Db, planId: string, roles: UserRoles): 
 			municipalityId: a.municipality_id,
 			progress: a.progress,
 			documentName: docName({ kind: 'action', id: a.id }),
-			adoption: adoptionByAction.get(a.id) ?? null
+			adoption: adoptionByAction.get(a.id) ?? null,
+			flagged: flags.has(a.id)
 		});
 	}
 	const outlines: ChapterOutline[] = chapters.map((c) => ({

@@ -1,5 +1,5 @@
 import { canEditAdoption, canReadRegion } from '$lib/server/access';
-import { listMunicipalityAdoptions } from '$lib/server/home';
+import { getMunicipalityReports, NOTE_MAX } from '$lib/server/local-report';
 import { listPlans } from '$lib/server/plan';
 import { getRuntime } from '$lib/server/runtime';
 import { currentUser, notFound } from '$lib/route-helpers.server';
@@ -15,9 +15,9 @@ export const load: PageServerLoad = async ({ params, locals }) => {
 		.where('municipalities.slug', '=', params.slug)
 		.executeTakeFirst();
 	if (!municipality || !canReadRegion(roles, municipality.regionId)) notFound();
-	const [plans, adoptions] = await Promise.all([
+	const [plans, reports] = await Promise.all([
 		listPlans(db, roles).then((all) => all.filter((p) => p.municipalityId === municipality.id)),
-		listMunicipalityAdoptions(db, municipality.id)
+		getMunicipalityReports(db, municipality.id, roles)
 	]);
-	return { municipality, plans, adoptions, canEdit: canEditAdoption(roles, municipality.regionId, municipality.id) };
+	return { municipality, plans, reports, noteMax: NOTE_MAX, canEdit: canEditAdoption(roles, municipality.regionId, municipality.id) };
 };

@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { getPlanOutline } from '$lib/server/plan';
 import { planStatus } from '$lib/server/adoption';
 import { getFocus } from '$lib/server/focus';
+import { listPlanReports } from '$lib/server/local-report';
 import { getRuntime } from '$lib/server/runtime';
 import { currentUser, notFound } from '$lib/route-helpers.server';
 import type { RequestHandler } from './$types';
@@ -12,6 +13,8 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	const outline = await getPlanOutline(getRuntime().db, params.planId, roles);
 	if (!outline) notFound();
 	const { plan } = outline;
+	// per local action of a regional plan: every gemeente of the region, null where it has not reported
+	const reports = await listPlanReports(getRuntime().db, plan, roles);
 	const [status, focus] = await Promise.all([planStatus(getRuntime().db, plan.id), getFocus(getRuntime().db, plan.id)]);
 	return json({
 		id: plan.id,
@@ -47,7 +50,19 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 					lead: a.lead,
 					municipalityId: a.municipalityId,
 					progress: a.progress,
-					adoption: a.adoption
+					adoption: a.adoption,
+					flagged: a.flagged === true,
+					...(reports.has(a.id)
+						? {
+								adoptions: reports.get(a.id)!.map((r) => ({
+									municipalityId: r.municipalityId,
+									municipalityName: r.municipalityName,
+									status: r.status,
+									note: r.note,
+									updatedAt: r.updatedAt
+								}))
+							}
+						: {})
 				}))
 			}))
 		}))

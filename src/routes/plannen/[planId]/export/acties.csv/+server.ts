@@ -1,7 +1,7 @@
 import { m } from '$lib/paraglide/messages';
 import { csvResponse } from '$lib/plan-export.server';
 import { readablePlan } from '$lib/route-helpers.server';
-import { exportActions } from '$lib/server/export';
+import { exportActions, visibleCardTexts } from '$lib/server/export';
 import { focusSet, inFocus } from '$lib/server/focus';
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
@@ -15,6 +15,8 @@ export const GET: RequestHandler = async ({ locals, params, url, getClientAddres
 	const focusYear = Number(url.searchParams.get('focus'));
 	const focus = Number.isInteger(focusYear) && focusYear > 0 ? await focusSet(getRuntime().db, plan.id, focusYear) : null;
 	const actions = (await exportActions(getRuntime().db, plan.id)).filter((a) => !focus || inFocus({ id: a.id, themeId: a.themeId }, focus));
+	// the card's text without the fields hidden in the plan's card template
+	const texts = await visibleCardTexts(getRuntime().db, plan, (name) => getRuntime().readDocument(name));
 	const month = (value: string | null) => (value === 'ongoing' ? m.status_ongoing() : (value ?? ''));
 	await recordAudit(getRuntime().db, {
 		action: 'export.downloaded',
@@ -55,7 +57,7 @@ export const GET: RequestHandler = async ({ locals, params, url, getClientAddres
 			a.cost,
 			a.funding,
 			a.progress,
-			a.text
+			texts.get(a.id) ?? ''
 		])
 	]);
 };
