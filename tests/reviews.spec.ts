@@ -108,6 +108,11 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	for (const p of [admin, editor, viewer]) await expect(p.locator('#shown-title')).toHaveText(dropped.title);
 	await expectAccessible(admin);
 
+	// The votes travel in the live event itself: the facilitator's screen does not reload the page data for them.
+	const reloads: string[] = [];
+	admin.on('request', (request) => {
+		if (request.url().includes('__data.json')) reloads.push(request.url());
+	});
 	await editor.getByLabel('Korte mening (optioneel)').fill('Geen draagvlak meer');
 	await editor.getByRole('button', { name: 'Verlaten', exact: true }).click();
 	await viewer.getByRole('button', { name: 'Vasthouden', exact: true }).click();
@@ -116,6 +121,7 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	await expect(admin.locator('.kring-tally__row[data-verdict="drop"] .kring-tally__count')).toHaveText('1');
 	await expect(admin.locator('.kring-tally__row[data-verdict="keep"] .kring-tally__count')).toHaveText('1');
 	await expect(admin.getByText('Geen draagvlak meer')).toBeVisible();
+	expect(reloads).toEqual([]);
 
 	await admin.getByLabel('Besloten oordeel').selectOption('drop');
 	await admin.getByLabel('Besluit (tekst)').fill('Gestopt wegens gebrek aan draagvlak');

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Status } from '../action-doc.ts';
+import type { SessionPatch } from '../review-session.ts';
 
 /**
  * In-process notifications of "this plan changed", so open plan pages,
@@ -16,6 +17,8 @@ export interface PlanChange {
 	id?: string;
 	/** an action's new status, when a board moved it: open boards move the card without reloading first */
 	status?: Status;
+	/** for kind 'review' from the session: the change itself, so open session screens apply it without reloading */
+	review?: SessionPatch;
 }
 
 const KEY = Symbol.for('kring.planEvents');

@@ -4,29 +4,40 @@ import { m } from '$lib/paraglide/messages';
 import { findCycleContext, loadCycleContext, ruleMessage } from '$lib/review-context.server';
 import { publishPlanChange } from '$lib/server/events';
 import { formToObject, parseInput } from '$lib/server/forms';
-import { castVote, cycleActions, cycleOverview, openCheck, recordDecision, setCurrentAction, VERDICTS } from '$lib/server/review';
+import type { SessionItem, SessionPatch } from '$lib/review-session';
+import type { Db } from '$lib/server/db';
+import { castVote, cycleActions, cycleOverview, openCheck, recordDecision, setCurrentAction, VERDICTS, type CycleRow } from '$lib/server/review';
 import { getRuntime } from '$lib/server/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals, depends }) => {
-	depends(`review:${params.cycleId}`);
-	const { db } = getRuntime();
-	const { user, cycle, plan, access } = await loadCycleContext(locals, params.cycleId);
-	const overview = await cycleOverview(db, cycle);
+/** The session's actions with their tallies, votes, decisions and successors; only `actionId`'s when given. */
+async function sessionItems(db: Db, cycle: CycleRow, actionId?: string): Promise<SessionItem[]> {
+	const overview = (await cycleOverview(db, cycle)).filter((o) => !actionId || o.action.id === actionId);
 	const successorIds = overview.map((o) => o.decision?.successorActionId).filter((id): id is string => !!id);
 	const successors = successorIds.length
 		? await db.selectFrom('actions').select(['id', 'title']).where('id', 'in', successorIds).execute()
 		: [];
+	return overview.map((o) => ({ ...o, successor: successors.find((s) => s.id === o.decision?.successorActionId) ?? null }));
+}
+
+/** Tells every open screen what changed, with the change itself, so none of them reloads (see $lib/review-session). */
+function publishSession(planId: string, cycleId: string, patch: Omit<SessionPatch, 'at'>) {
+	publishPlanChange({ planId, kind: 'review', id: cycleId, review: { at: Date.now(), ...patch } });
+}
+
+export const load: PageServerLoad = async ({ params, locals, depends }) => {
+	depends(`review:${params.cycleId}`);
+	const { db } = getRuntime();
+	const loadedAt = Date.now();
+	const { user, cycle, plan, access } = await loadCycleContext(locals, params.cycleId);
+	const items = await sessionItems(db, cycle);
 	return {
 		cycle,
 		plan: { id: plan.id, title: plan.title },
 		access,
 		userId: user.id,
-		items: overview.map((o) => ({
-			...o,
-			myVote: o.votes.find((vote) => vote.userId === user.id) ?? null,
-			successor: successors.find((s) => s.id === o.decision?.successorActionId) ?? null
-		}))
+		loadedAt,
+		items: items.map((item) => ({ ...item, myVote: item.votes.find((vote) => vote.userId === user.id) ?? null }))
 	};
 };
 
@@ -66,7 +77,7 @@ export const actions: Actions = {
 		const parsed = parseInput(GotoInput, formToObject(form), m.validation_bad_input());
 		if (!parsed.ok) return fail(400, { message: parsed.message });
 		await setCurrentAction(db, ctx.cycle.id, parsed.data.actionId);
-		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
+		publishSession(ctx.plan.id, ctx.cycle.id, { currentActionId: parsed.data.actionId });
 		return { moved: parsed.data.actionId };
 	},
 	vote: async ({ request, params, locals }) => {
@@ -80,7 +91,8 @@ export const actions: Actions = {
 		await castVote(db, { cycleId: ctx.cycle.id, userId: ctx.user.id, ...parsed.data });
 		// The opinion's text never goes into the log.
 		logger.info({ event: 'review_vote', user: ctx.user.id, cycle: ctx.cycle.id, action: parsed.data.actionId, verdict: parsed.data.verdict }, 'review vote');
-		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
+		const [item] = await sessionItems(db, ctx.cycle, parsed.data.actionId);
+		publishSession(ctx.plan.id, ctx.cycle.id, { item });
 		return { voted: parsed.data.actionId, message: m.review_vote_saved() };
 	},
 	decide: async ({ request, params, locals }) => {
@@ -95,7 +107,8 @@ export const actions: Actions = {
 		const verdict = parsed.data.verdict === 'later' ? null : parsed.data.verdict;
 		await recordDecision(db, { cycleId: ctx.cycle.id, actionId: parsed.data.actionId, verdict, decisionText: parsed.data.decisionText, userId: ctx.user.id });
 		logger.info({ event: 'review_decision', user: ctx.user.id, cycle: ctx.cycle.id, action: parsed.data.actionId, verdict: parsed.data.verdict }, 'review decision');
-		publishPlanChange({ planId: ctx.plan.id, kind: 'review', id: ctx.cycle.id });
+		const [item] = await sessionItems(db, ctx.cycle, parsed.data.actionId);
+		publishSession(ctx.plan.id, ctx.cycle.id, { item });
 		return { decided: parsed.data.actionId, message: m.review_decision_saved() };
 	}
 };
