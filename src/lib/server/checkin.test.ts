@@ -14,6 +14,8 @@ import {
 } from './checkin.ts';
 import { allowWarning, recordClientDataWarning, resetWarningLimits, WARNINGS_PER_HOUR } from './client-data-audit.ts';
 import { countInboxUnread, listInbox, markRead } from './inbox.ts';
+import type { MailMessage } from './mail.ts';
+import { sendNotificationMails } from './notification-mail.ts';
 import { createAction, createTheme } from './plan.ts';
 import { seedShape } from './plan-shape.fixtures.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
@@ -87,6 +89,19 @@ describe('the rhythm and rounds', () => {
 		expect(rows).toEqual([expect.objectContaining({ themeId: s.themeId, themeTitle: 'Eerste thema', planId: s.regional, read: false, answered: false })]);
 		expect(await countInboxUnread(t.db, await actor('amb'))).toBe(1);
 		expect((await listInbox(t.db, await actor('amb')))[0]).toMatchObject({ type: 'checkin', themeId: s.themeId });
+	});
+
+	it('the request goes out by the notification mail once, naming the theme and plan', async () => {
+		const sent: MailMessage[] = [];
+		const mailer = { enabled: true, send: async (message: MailMessage) => void sent.push(message) };
+		await sendNotificationMails(t.db, { mailer, baseUrl: 'https://kring.example.nl', now: T0 + 60_000 });
+		const mine = sent.filter((mail) => mail.to === 'amb@example.test');
+		expect(mine).toHaveLength(1);
+		expect(mine[0].text).toContain('Hoe staat het met ‘Eerste thema’ (Regioplan)?');
+		expect(sent.some((mail) => mail.to === 'ghost@example.test')).toBe(false);
+		sent.length = 0;
+		await sendNotificationMails(t.db, { mailer, baseUrl: 'https://kring.example.nl', now: T0 + 120_000 });
+		expect(sent.filter((mail) => mail.to === 'amb@example.test')).toHaveLength(0);
 	});
 
 	it('the sweep starts no second round in the same quarter, and one in the next', async () => {

@@ -1,4 +1,4 @@
-import { checkinDigest, listRounds } from '$lib/server/checkin';
+import { checkinDigest } from '$lib/server/checkin';
 import { getRuntime } from '$lib/server/runtime';
 import { notFound, readablePlan } from '$lib/route-helpers.server';
 import type { PageServerLoad } from './$types';
@@ -24,13 +24,9 @@ export const load: PageServerLoad = async ({ params, locals, url, depends }) => 
 	const asked = url.searchParams.get('vanaf');
 	const chosen = parseDay(asked);
 	const now = Date.now();
-	let since = chosen;
-	if (since === null) {
-		// by default: since the round before the current one (the previous meeting), else four weeks
-		const rounds = await listRounds(db, plan.id, 2);
-		since = rounds[1]?.startedAt ?? now - 28 * DAY;
-	}
-	if (since > now) since = now;
+	// by default four weeks: a werkgroep that meets monthly sees everything since its last meeting
+	let since = chosen ?? parseDay(dayOf(now - 28 * DAY))!;
+	if (since > now) since = parseDay(dayOf(now))!;
 	const digest = await checkinDigest(db, { id: user.id, roles }, { planId: plan.id, since });
 	if (!digest) notFound();
 	return {
