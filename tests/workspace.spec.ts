@@ -157,7 +157,8 @@ test('the plan introduction opens as a live document, editable for the werkgroep
 	await login(page, 'editor');
 	const plan = await planBySlug(page, NOG_PLAN);
 	await page.goto(`/plannen/${plan.id}`);
-	await page.locator('summary', { hasText: 'Inleiding' }).click();
+	// the introduction is open, as the document reads
+	await expect(page.getByRole('heading', { level: 2, name: 'Inleiding' })).toBeVisible();
 	await page.getByRole('link', { name: 'Inleiding bewerken' }).click();
 	const field = page.getByRole('textbox', { name: plan.title });
 	await expect(field).toHaveAttribute('contenteditable', 'true');
@@ -171,14 +172,18 @@ test('a planning start can be picked by quarter, and it stays after a reload', a
 	const detail = (await (await page.request.get(`/api/plans/${plan.id}`)).json()) as { chapters: { themes: { actions: { id: string }[] }[] }[] };
 	const last = detail.chapters.flatMap((c) => c.themes.flatMap((t) => t.actions)).at(-1)!;
 	await page.goto(`/plannen/${plan.id}/acties/${last.id}`);
-	const quarter = page.getByLabel('Of kies een kwartaal voor de start');
-	await expect(quarter).toBeEnabled();
-	await quarter.selectOption({ label: '2e kwartaal 2025' });
-	await expect(page.getByLabel('Start', { exact: true })).toHaveValue('2025-04');
+	// one select per edge: months or quarters, named in Dutch
+	await page.getByLabel('Per kwartaal').check();
+	const start = page.getByLabel('Start', { exact: true });
+	await expect(start).toBeEnabled();
+	await start.selectOption({ label: '2e kwartaal 2025' });
+	await expect(start).toHaveValue('2025-04');
 	await expect(page.locator('.kring-connection', { hasText: 'Alle wijzigingen opgeslagen' }).first()).toBeVisible();
 	await page.reload();
 	await expect(page.getByLabel('Start', { exact: true })).toHaveValue('2025-04');
-	await expect(page.getByLabel('Of kies een kwartaal voor de start')).toHaveValue('2025-K2');
+	await expect(page.getByLabel('Start', { exact: true }).locator('option:checked')).toHaveText(/^(2e kwartaal 2025|april 2025)$/);
+	await page.getByLabel('Per maand').check();
+	await expect(page.getByLabel('Start', { exact: true }).locator('option:checked')).toHaveText('april 2025');
 	await expectAccessible(page);
 });
 
