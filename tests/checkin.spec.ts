@@ -27,7 +27,7 @@ async function noSidewaysScroll(page: Page) {
 }
 
 test('an ambassador is asked, files a check-in, the digest lists it and another theme turns stale', async ({ browser }) => {
-	test.setTimeout(120_000);
+	test.setTimeout(180_000);
 	const editorContext = await browser.newContext();
 	const editor = await editorContext.newPage();
 	await login(editor, 'editor');
