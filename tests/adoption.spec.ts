@@ -22,10 +22,10 @@ interface ApiPlan {
 }
 
 async function fitsNarrow(page: Page, name: string) {
-	await page.screenshot({ path: `test-results/adoption-${name}-1440.png`, fullPage: true });
+	await page.screenshot({ path: test.info().outputPath(`adoption-${name}-1440.png`), fullPage: true });
 	await page.setViewportSize({ width: 320, height: 800 });
 	await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-	await page.screenshot({ path: `test-results/adoption-${name}-320.png`, fullPage: true });
+	await page.screenshot({ path: test.info().outputPath(`adoption-${name}-320.png`), fullPage: true });
 	await page.setViewportSize({ width: 1440, height: 1000 });
 }
 
