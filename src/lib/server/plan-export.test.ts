@@ -303,6 +303,10 @@ describe.skipIf(!pdf)('PDF', () => {
 			const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
 			expect(text).toContain(doc.title);
 			expect(text).toContain(doc.chapters.find((c) => c.title)!.themes[0].title);
+			// page numbers (a CSS page-margin box), bookmarks from the headings, the document's language
+			expect(text).toMatch(new RegExp(`${words.page} 2\\b`));
+			expect(bytes.includes('/Outlines')).toBe(true);
+			expect(bytes.toString('latin1')).toMatch(/\/Lang \(nl\)/);
 			const outline = execFileSync('pdfinfo', ['-struct', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 			expect(outline).toMatch(/H1/);
 		} finally {
