@@ -61,7 +61,15 @@ test('an ambassador is asked, files a check-in, the digest lists it and another 
 	const newStatus = action.status === 'at_risk' ? 'in_progress' : 'at_risk';
 	await ambassador.getByLabel('Wat is er gebeurd?').fill('Werkbijeenkomst met de wijkteams van Apeldoorn en Epe gehouden.');
 	await ambassador.getByLabel('Wat gaat er komen?').fill('Een training over de meldcode in maart.');
-	await ambassador.getByLabel('Waar is hulp nodig?').fill('Een zaal voor veertig mensen.');
+	// the client-data guard watches the check-in too: a phone number warns, the rewrite takes it out
+	const help = ambassador.getByLabel('Waar is hulp nodig?');
+	await help.fill('Een zaal voor veertig mensen, bel mevrouw op 06-12345678.');
+	const phoneWarning = ambassador.getByRole('status').filter({ hasText: 'telefoonnummer' });
+	await expect(phoneWarning).toBeVisible();
+	await ambassador.getByRole('button', { name: 'Vervang door [verwijderd]' }).click();
+	await expect(help).toHaveValue('Een zaal voor veertig mensen, bel mevrouw op [verwijderd].');
+	await expect(phoneWarning).toHaveCount(0);
+	await help.fill('Een zaal voor veertig mensen.');
 	await ambassador.getByLabel(action.title, { exact: true }).selectOption(newStatus);
 	await ambassador.setViewportSize({ width: 1440, height: 900 });
 	await ambassador.screenshot({ path: test.info().outputPath('checkin-form-1440.png'), fullPage: true });
