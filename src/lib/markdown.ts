@@ -50,9 +50,9 @@ interface Env {
 	mentions: RegExp[];
 }
 
-md.renderer.rules.text = (tokens, idx, _options, env?: Env) => {
+md.renderer.rules.text = (tokens, idx, _options, env) => {
 	let html = escapeHtml(tokens[idx].content);
-	for (const pattern of env?.mentions ?? []) {
+	for (const pattern of (env as Partial<Env> | undefined)?.mentions ?? []) {
 		html = html.replace(pattern, (found) => `<span class="kring-mention">${found}</span>`);
 	}
 	return html;
