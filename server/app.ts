@@ -11,7 +11,6 @@ import { deleteExpiredSessions } from '../src/lib/server/session.ts';
 import { pruneThrottle } from '../src/lib/server/throttle.ts';
 import { sendDeadlineReminders } from '../src/lib/server/reminder.ts';
 import { startDueRounds } from '../src/lib/server/checkin.ts';
-import { startDueRounds } from '../src/lib/server/checkin.ts';
 import { closeAllStreams, recheckStreams } from '../src/lib/server/sse.ts';
 import { sendNotificationMails } from '../src/lib/server/notification-mail.ts';
 import { metrics } from '../src/lib/server/metrics.ts';
@@ -175,16 +174,6 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			}
 		} catch (err) {
 			logger.error({ err }, 'deadline reminder sweep failed');
-		}
-		// ambassador check-ins: a plan's rhythm starts each period's round
-		try {
-			const asked = await startDueRounds(db);
-			if (asked.length) {
-				publishInboxChanges(asked);
-				logger.info({ event: 'checkin_rounds', recipients: asked.length }, 'check-in rounds started');
-			}
-		} catch (err) {
-			logger.error({ err }, 'check-in round sweep failed');
 		}
 		// ambassador check-ins: a plan's rhythm starts each period's round
 		try {
