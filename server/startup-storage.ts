@@ -32,11 +32,11 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** The host's sentence for a failure to open, migrate or write the database; null for anything else. */
 export function explainStorageFailure(err: unknown, databasePath: string): string | null {
-	let code = (err as { code?: unknown } | null)?.code;
-	if (typeof code !== 'string') return null;
+	const raw = (err as { code?: unknown } | null)?.code;
+	if (typeof raw !== 'string') return null;
 	const folder = dirname(databasePath);
 	// SQLite says only "cannot open" where the folder is read-only or closed to Kring (its -wal file cannot be made)
-	if (code.startsWith('SQLITE_CANTOPEN')) code = folderWriteProblem(folder) ?? code;
+	const code: string = raw.startsWith('SQLITE_CANTOPEN') ? (folderWriteProblem(folder) ?? raw) : raw;
 	if (/^(EROFS|SQLITE_READONLY)/.test(code))
 		return `The disk that holds the database (${databasePath}, DATABASE_PATH) is read-only. Kring needs to write there: mount it read-write, or set DATABASE_PATH to a writable disk.`;
 	if (/^(ENOSPC|EDQUOT|SQLITE_FULL)/.test(code)) {

@@ -29,6 +29,49 @@ export async function login(page: Page, account: AccountName, password = PASSWOR
 	await expect(page.getByRole('button', { name: 'Uitloggen' })).toBeVisible();
 }
 
+/**
+ * WCAG 1.4.10: the page does not scroll sideways at its current width (a wide
+ * table may scroll inside its own frame).
+ */
+/** Fails with the outermost elements that stick out on the right, so the cause is in the message. */
+export async function expectNoSidewaysScroll(page: Page, name: string): Promise<void> {
+	await page.waitForLoadState('load');
+	const result = await page.evaluate(() => {
+		const root = document.documentElement;
+		const width = root.clientWidth;
+		const describe = (el: Element) =>
+			`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${[...el.classList].filter((c) => !c.startsWith('svelte-')).join('.')}` : ''} (${Math.round(el.getBoundingClientRect().right)} px)`;
+		// inside a box that scrolls or clips by itself, nothing moves the page
+		const clipped = (el: Element) => {
+			for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+				if (getComputedStyle(a).overflowX !== 'visible') return true;
+			}
+			return false;
+		};
+		const sticks = (el: Element) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > width + 1 && !clipped(el);
+		const sticking: string[] = [];
+		for (const el of document.body.querySelectorAll('*')) {
+			if (!sticks(el) || (el.parentElement && sticks(el.parentElement))) continue;
+			sticking.push(describe(el));
+			if (sticking.length >= 5) break;
+		}
+		// a word wider than its box
+		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let node = walker.nextNode(); node && sticking.length < 5; node = walker.nextNode()) {
+			const range = document.createRange();
+			range.selectNodeContents(node);
+			const parent = node.parentElement;
+			if (parent && range.getBoundingClientRect().right > width + 1 && !clipped(node as unknown as Element) && !sticks(parent)) {
+				sticking.push(`text “${(node.textContent ?? '').trim().slice(0, 40)}” in ${describe(parent)}`);
+			}
+		}
+		return { scrollWidth: root.scrollWidth, clientWidth: width, sticking };
+	});
+	expect(result.scrollWidth, `${name} scrolls sideways at 320 px; sticking out: ${result.sticking.join(', ') || 'none found'}`).toBeLessThanOrEqual(
+		result.clientWidth
+	);
+}
+
 /** Signs out the way a person does: the "Uitloggen" button posts a form. */
 export async function logout(page: Page): Promise<void> {
 	await page.getByRole('button', { name: 'Uitloggen' }).click();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ARNHEM_PLAN, expectAccessible, login, NOG_PLAN, planBySlug, SAMEN_VEILIG_PLAN, type AccountName } from './fixtures.ts';
+import { ARNHEM_PLAN, expectAccessible, expectNoSidewaysScroll, login, NOG_PLAN, planBySlug, SAMEN_VEILIG_PLAN, type AccountName } from './fixtures.ts';
 
 /**
  * WCAG 1.4.10 (reflow): every page of the demo, at 320 CSS px wide, without a
@@ -11,45 +11,6 @@ import { ARNHEM_PLAN, expectAccessible, login, NOG_PLAN, planBySlug, SAMEN_VEILI
  */
 
 const NOG_REGION = 'noord-oost-gelderland';
-
-/** Fails with the outermost elements that stick out on the right, so the cause is in the message. */
-async function expectNoSidewaysScroll(page: Page, name: string): Promise<void> {
-	await page.waitForLoadState('load');
-	const result = await page.evaluate(() => {
-		const root = document.documentElement;
-		const width = root.clientWidth;
-		const describe = (el: Element) =>
-			`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.classList.length ? `.${[...el.classList].filter((c) => !c.startsWith('svelte-')).join('.')}` : ''} (${Math.round(el.getBoundingClientRect().right)} px)`;
-		// inside a box that scrolls or clips by itself, nothing moves the page
-		const clipped = (el: Element) => {
-			for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-				if (getComputedStyle(a).overflowX !== 'visible') return true;
-			}
-			return false;
-		};
-		const sticks = (el: Element) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > width + 1 && !clipped(el);
-		const sticking: string[] = [];
-		for (const el of document.body.querySelectorAll('*')) {
-			if (!sticks(el) || (el.parentElement && sticks(el.parentElement))) continue;
-			sticking.push(describe(el));
-			if (sticking.length >= 5) break;
-		}
-		// a word wider than its box
-		const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-		for (let node = walker.nextNode(); node && sticking.length < 5; node = walker.nextNode()) {
-			const range = document.createRange();
-			range.selectNodeContents(node);
-			const parent = node.parentElement;
-			if (parent && range.getBoundingClientRect().right > width + 1 && !clipped(node as unknown as Element) && !sticks(parent)) {
-				sticking.push(`text “${(node.textContent ?? '').trim().slice(0, 40)}” in ${describe(parent)}`);
-			}
-		}
-		return { scrollWidth: root.scrollWidth, clientWidth: width, sticking };
-	});
-	expect(result.scrollWidth, `${name} scrolls sideways at 320 px; sticking out: ${result.sticking.join(', ') || 'none found'}`).toBeLessThanOrEqual(
-		result.clientWidth
-	);
-}
 
 async function narrow(page: Page): Promise<void> {
 	await page.setViewportSize({ width: 320, height: 720 });

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { expectAccessible, login, planBySlug, type AccountName } from './fixtures.ts';
+import { expectAccessible, expectNoSidewaysScroll, login, planBySlug, type AccountName } from './fixtures.ts';
 
 /**
  * The yearly evaluation, end to end, on the Kennemerland plan. Other tests
@@ -207,6 +207,9 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 		`/plannen/${plan.id}/acties/${successorId}`
 	);
 	await expectAccessible(viewer);
+	await viewer.setViewportSize({ width: 320, height: 720 });
+	await expectNoSidewaysScroll(viewer, 'Versie');
+	await viewer.setViewportSize({ width: 1280, height: 900 });
 	// printed or saved as PDF: the version's text without the site around it
 	await expect(viewer.getByRole('button', { name: 'Afdrukken of bewaren als pdf' })).toBeVisible();
 	await viewer.emulateMedia({ media: 'print' });
@@ -223,6 +226,8 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	await expect(viewer.locator(`[data-action-id="${successorId}"]`)).toContainText('Vernieuwd');
 	await expect(viewer.locator(`[data-action-id="${renewed.id}"]`)).toHaveCount(0);
 	await expectAccessible(viewer);
+	await viewer.setViewportSize({ width: 320, height: 720 });
+	await expectNoSidewaysScroll(viewer, 'Versie vergelijken');
 
 	// Someone outside the region gets 404 from the JSON API, as from the pages.
 	const stranger = await userPage(browser, 'arnhem');
@@ -247,6 +252,8 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	await expect(visitor.locator(`[data-action-id="${kept.id}"]`)).not.toContainText(edit);
 	await expect(visitor.getByText('Besluit van de evaluatie')).toHaveCount(0);
 	await expectAccessible(visitor);
+	await visitor.setViewportSize({ width: 320, height: 720 });
+	await expectNoSidewaysScroll(visitor, 'Openbare versie');
 	await admin.getByRole('button', { name: 'Niet meer openbaar maken' }).click();
 	await expect(admin.getByText('De openbare link werkt niet meer.')).toBeVisible();
 	expect((await visitor.goto(link))?.status()).toBe(404);
