@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import mammoth from 'mammoth';
 import { expectAccessible, login, planBySlug, SAMEN_VEILIG_PLAN } from './fixtures.ts';
 
 /**
@@ -201,6 +202,13 @@ test('a version is frozen for the colleges, three decide, two council responses 
 	const csv = await (await page.request.get(`/plannen/${plan.id}/export/acties.csv?focus=2021`)).text();
 	expect(csv).toContain(NORM);
 	expect(csv).not.toContain('De norm als richtlijn nemen voor gedrag van professionals.');
+	// and so does the Word document
+	const focusDocx = await page.request.get(`/plannen/${plan.id}/export/plan.docx?focus=2021`);
+	expect(focusDocx.status()).toBe(200);
+	const { value: text } = await mammoth.extractRawText({ buffer: Buffer.from(await focusDocx.body()) });
+	expect(text).toContain(NORM);
+	expect(text).toContain(MDA);
+	expect(text).not.toContain('De norm als richtlijn nemen voor gedrag van professionals.');
 
 	// --- rights: a reader sees everything but changes nothing
 	const readerContext = await browser.newContext({ viewport: { width: 1440, height: 1000 } });

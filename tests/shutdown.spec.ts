@@ -250,7 +250,8 @@ test.describe('operations: shutdown, readiness, metrics', () => {
 		expect(await generated.json()).toEqual({ status: 'ok' });
 		expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 		await waitFor(() => server!.log().some((l) => l.requestId === 'proxy-id-12345678' && l.path === '/readyz'), 5000, 'the log line');
-		expect(server!.log().some((l) => l.requestId === generated.headers.get('x-request-id') && l.path === '/healthz')).toBe(true);
+		const generatedId = generated.headers.get('x-request-id');
+		await waitFor(() => server!.log().some((l) => l.requestId === generatedId && l.path === '/healthz'), 5000, 'the generated id on the log line');
 	});
 
 	test('SIGTERM with 200 event streams and 100 sockets open exits 0 within 5 s and keeps an acknowledged edit', async () => {

@@ -5,7 +5,8 @@ import { m } from '$lib/paraglide/messages';
 import { loadVersionContext } from '$lib/review-context.server';
 import { readablePlan } from '$lib/route-helpers.server';
 import { recordAudit } from '$lib/server/audit';
-import { buildPlanDocument, buildVersionDocument, type PlanDocument } from '$lib/server/plan-document';
+import { focusSet } from '$lib/server/focus';
+import { buildPlanDocument, buildVersionDocument, keepFocus, type PlanDocument } from '$lib/server/plan-document';
 import { renderPlanHtml } from '$lib/server/plan-html';
 import { renderPlanDocx } from '$lib/server/plan-docx';
 import { convertDocx, findSoffice } from '$lib/server/plan-odt';
@@ -31,11 +32,14 @@ export interface ExportSource {
 	baseName: string;
 }
 
-export async function livePlanSource(locals: App.Locals, planId: string, origin: string): Promise<ExportSource> {
+/** `?focus=<year>` narrows the plan to that year's focus (see keepFocus); anything else is the whole plan. */
+export async function livePlanSource(locals: App.Locals, planId: string, origin: string, url?: URL): Promise<ExportSource> {
 	const { plan, roles, user } = await readablePlan(locals, planId);
 	const runtime = getRuntime();
-	const doc = await buildPlanDocument(runtime.db, plan.id, roles, (name) => runtime.readDocument(name));
-	if (!doc) error(404, 'Niet gevonden');
+	const whole = await buildPlanDocument(runtime.db, plan.id, roles, (name) => runtime.readDocument(name));
+	if (!whole) error(404, 'Niet gevonden');
+	const focusYear = Number(url?.searchParams.get('focus'));
+	const doc = Number.isInteger(focusYear) && focusYear > 0 ? keepFocus(whole, await focusSet(runtime.db, plan.id, focusYear)) : whole;
 	return {
 		doc,
 		roles,

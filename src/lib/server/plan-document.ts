@@ -80,6 +80,26 @@ export interface PlanDocument {
 	chapters: DocumentChapter[];
 }
 
+/**
+ * The plan as far as one year's focus goes: a theme in focus with all its
+ * actions, else only its actions in focus; themes and chapters left empty go.
+ */
+export function keepFocus(doc: PlanDocument, focus: ReadonlySet<string>): PlanDocument {
+	const chapters = doc.chapters
+		.map((chapter) => ({
+			...chapter,
+			themes: chapter.themes
+				.map((theme) =>
+					focus.has(theme.id)
+						? theme
+						: { ...theme, regional: theme.regional.filter((a) => focus.has(a.id)), local: theme.local.filter((a) => focus.has(a.id)) }
+				)
+				.filter((theme) => focus.has(theme.id) || theme.regional.length + theme.local.length > 0)
+		}))
+		.filter((chapter) => chapter.themes.length > 0);
+	return { ...doc, chapters };
+}
+
 /** From this many card fields on, each action is a card of its own. */
 export const CARD_LAYOUT_MIN_FIELDS = 5;
 

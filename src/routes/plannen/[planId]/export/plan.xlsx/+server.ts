@@ -5,8 +5,8 @@ import { getRuntime } from '$lib/server/runtime';
 import type { RequestHandler } from './$types';
 
 /** GET: the live plan as a workbook: actions, local adoption, evaluation decisions, budget, indicators. */
-export const GET: RequestHandler = async ({ locals, params, getClientAddress }) => {
-	const source = await livePlanSource(locals, params.planId, getClientAddress());
+export const GET: RequestHandler = async ({ locals, params, getClientAddress, url }) => {
+	const source = await livePlanSource(locals, params.planId, getClientAddress(), url);
 	const bytes = await renderPlanXlsx(getRuntime().db, source.doc, source.roles!, exportWords());
 	await source.audit('plan.xlsx');
 	return download(bytes, XLSX_TYPE, `${source.baseName}.xlsx`);
