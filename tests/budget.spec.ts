@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, login, planBySlug, SAMEN_VEILIG_PLAN } from './fixtures.ts';
+import { expectAccessible, expectFitsPhone, login, postForm, planBySlug, SAMEN_VEILIG_PLAN } from './fixtures.ts';
 
 /**
  * Funding sources on the budget page of Samen Veilig, as the werkgroep editor;
@@ -9,24 +9,6 @@ import { expectAccessible, login, planBySlug, SAMEN_VEILIG_PLAN } from './fixtur
 test.describe.configure({ timeout: 180_000 });
 
 const stamp = () => Math.random().toString(36).slice(2, 8);
-
-async function post(page: Page, path: string, data: Record<string, string>) {
-	const origin = new URL(page.url()).origin;
-	return page.request.post(path, { form: data, headers: { origin, accept: 'application/json' } });
-}
-
-async function noSidewaysScroll(page: Page) {
-	await page.setViewportSize({ width: 320, height: 800 });
-	const overflow = await page.evaluate(() => {
-		const width = document.documentElement.clientWidth;
-		const wide = [...document.querySelectorAll('body *')]
-			.filter((e) => !e.closest('[role="region"]') && e.getBoundingClientRect().right > width + 1)
-			.slice(0, 3);
-		return { by: document.documentElement.scrollWidth - width, wide: wide.map((e) => `${e.tagName}.${e.className}`) };
-	});
-	expect(overflow.by, overflow.wide.join(', ')).toBeLessThanOrEqual(0);
-	await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 test('an editor creates a funding source with a part, sees the roll-ups, and a reader gets no forms and a forged post 403', async ({ page, browser }) => {
 	await login(page, 'editor');
@@ -73,16 +55,16 @@ test('an editor creates a funding source with a part, sees the roll-ups, and a r
 		.first()
 		.inputValue();
 	const partId = await part.locator('input[name="sourceId"]').first().inputValue();
-	const cycle = await post(page, `/plannen/${plan.id}/begroting?/updateSource`, { sourceId: parentId, name: parentName, scope: 'regional', parentId: partId });
+	const cycle = await postForm(page, `/plannen/${plan.id}/begroting?/updateSource`, { sourceId: parentId, name: parentName, scope: 'regional', parentId: partId });
 	expect((await cycle.json()).status).toBe(400);
-	const tooLong = await post(page, `/plannen/${plan.id}/begroting?/createSource`, { name: 'x'.repeat(500), scope: 'regional' });
+	const tooLong = await postForm(page, `/plannen/${plan.id}/begroting?/createSource`, { name: 'x'.repeat(500), scope: 'regional' });
 	expect(await tooLong.json()).toMatchObject({ status: 400 });
 	await expectAccessible(page);
 	await page.setViewportSize({ width: 1440, height: 900 });
 	await page.screenshot({ path: test.info().outputPath('begroting-1440.png'), fullPage: true });
 	await page.setViewportSize({ width: 320, height: 800 });
 	await page.screenshot({ path: test.info().outputPath('begroting-320.png'), fullPage: true });
-	await noSidewaysScroll(page);
+	await expectFitsPhone(page, 'Begroting');
 
 	// a reader sees the sources, no forms, and a forged post changes nothing
 	const reader = await (await browser.newContext()).newPage();
@@ -93,9 +75,9 @@ test('an editor creates a funding source with a part, sees the roll-ups, and a r
 	await expect(reader.getByText('Bron wijzigen')).toHaveCount(0);
 	await expect(reader.locator('main form')).toHaveCount(0);
 	await expectAccessible(reader);
-	const forged = await post(reader, `/plannen/${plan.id}/begroting?/createSource`, { name: `Gekaapt ${stamp()}`, scope: 'regional' });
+	const forged = await postForm(reader, `/plannen/${plan.id}/begroting?/createSource`, { name: `Gekaapt ${stamp()}`, scope: 'regional' });
 	expect((await forged.json()).status).toBe(403);
-	const forgedRename = await post(reader, `/plannen/${plan.id}/begroting?/updateSource`, { sourceId: partId, name: 'Gekaapt', scope: 'regional' });
+	const forgedRename = await postForm(reader, `/plannen/${plan.id}/begroting?/updateSource`, { sourceId: partId, name: 'Gekaapt', scope: 'regional' });
 	expect((await forgedRename.json()).status).toBe(403);
 	await reader.context().close();
 
@@ -114,6 +96,6 @@ test('an editor creates a funding source with a part, sees the roll-ups, and a r
 	await expect(table.getByRole('row', { name: new RegExp(`^${partName}`) })).toBeVisible();
 	// leave the plan's budget as it was
 	for (const sourceId of [partId, parentId]) {
-		expect((await (await post(page, `/plannen/${plan.id}/begroting?/archiveSource`, { sourceId })).json()).type).toBe('success');
+		expect((await (await postForm(page, `/plannen/${plan.id}/begroting?/archiveSource`, { sourceId })).json()).type).toBe('success');
 	}
 });

@@ -72,6 +72,19 @@ export async function expectNoSidewaysScroll(page: Page, name: string): Promise<
 	);
 }
 
+/** Checks the page at 320 px wide (expectNoSidewaysScroll), then goes back to a laptop's width. */
+export async function expectFitsPhone(page: Page, name: string): Promise<void> {
+	await page.setViewportSize({ width: 320, height: 800 });
+	await expectNoSidewaysScroll(page, name);
+	await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** A form post from the page's own origin that asks for the JSON answer (as a forged or scripted post would). */
+export async function postForm(page: Page, path: string, data: Record<string, string>) {
+	const origin = new URL(page.url()).origin;
+	return page.request.post(path, { form: data, headers: { origin, accept: 'application/json' } });
+}
+
 /** Signs out the way a person does: the "Uitloggen" button posts a form. */
 export async function logout(page: Page): Promise<void> {
 	await page.getByRole('button', { name: 'Uitloggen' }).click();

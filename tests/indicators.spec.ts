@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, login, planBySlug, SAMEN_VEILIG_PLAN } from './fixtures.ts';
+import { expectAccessible, expectFitsPhone, login, postForm, planBySlug, SAMEN_VEILIG_PLAN } from './fixtures.ts';
 
 /**
  * Indicators on Samen Veilig, as the werkgroep editor: a new indicator with its
@@ -10,24 +10,6 @@ import { expectAccessible, login, planBySlug, SAMEN_VEILIG_PLAN } from './fixtur
 test.describe.configure({ timeout: 180_000 });
 
 const stamp = () => Math.random().toString(36).slice(2, 8);
-
-async function post(page: Page, path: string, data: Record<string, string>) {
-	const origin = new URL(page.url()).origin;
-	return page.request.post(path, { form: data, headers: { origin, accept: 'application/json' } });
-}
-
-async function noSidewaysScroll(page: Page) {
-	await page.setViewportSize({ width: 320, height: 800 });
-	const overflow = await page.evaluate(() => {
-		const width = document.documentElement.clientWidth;
-		const wide = [...document.querySelectorAll('body *')]
-			.filter((e) => !e.closest('[role="region"][tabindex]') && e.getBoundingClientRect().right > width + 1)
-			.slice(0, 3);
-		return { by: document.documentElement.scrollWidth - width, wide: wide.map((e) => `${e.tagName}.${e.className}`) };
-	});
-	expect(overflow.by, overflow.wide.join(', ')).toBeLessThanOrEqual(0);
-	await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 // A Veilig Thuis export as Dutch Excel saves it: ; separator, decimal comma, a title line, a footer and two bad rows.
 const CSV = [
@@ -108,7 +90,7 @@ test('an editor creates an indicator, imports figures from a CSV with a preview 
 	await indicator.screenshot({ path: test.info().outputPath('indicatoren-1440.png') });
 	await page.setViewportSize({ width: 320, height: 800 });
 	await indicator.screenshot({ path: test.info().outputPath('indicatoren-320.png') });
-	await noSidewaysScroll(page);
+	await expectFitsPhone(page, 'Indicatoren');
 
 	// rename
 	await indicator.getByText('Indicator wijzigen').click();
@@ -135,7 +117,7 @@ test('an editor creates an indicator, imports figures from a CSV with a preview 
 		['archiveIndicator', { indicatorId }],
 		['saveImport', { indicatorId, csv: 'Gemeente;Jaar;Aantal\nArnhem;2024;1\n' }]
 	] as const) {
-		const forged = await post(reader, `/plannen/${plan.id}/indicatoren?/${action}`, data);
+		const forged = await postForm(reader, `/plannen/${plan.id}/indicatoren?/${action}`, data);
 		expect((await forged.json()).status, action).toBe(403);
 	}
 	await reader.reload();
@@ -150,5 +132,5 @@ test('an editor creates an indicator, imports figures from a CSV with a preview 
 	await expect(page.getByRole('region', { name: renamed, exact: true })).toHaveCount(0);
 	await page.getByRole('button', { name: `Zet de indicator ${renamed} terug` }).click();
 	await expect(page.getByRole('region', { name: renamed, exact: true }).getByRole('status').filter({ hasText: 'De indicator is teruggezet.' })).toBeVisible();
-	expect((await (await post(page, `/plannen/${plan.id}/indicatoren?/archiveIndicator`, { indicatorId })).json()).type).toBe('success');
+	expect((await (await postForm(page, `/plannen/${plan.id}/indicatoren?/archiveIndicator`, { indicatorId })).json()).type).toBe('success');
 });
