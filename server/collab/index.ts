@@ -13,7 +13,7 @@ import {
 import { validateSessionToken, type SessionValidation } from '../../src/lib/server/session.ts';
 import { authorizeUpgrade, type UpgradeDecision } from './authorize.ts';
 import { CloseEvents, type CloseEvent, type CloseEventName } from './close-codes.ts';
-import { createConn, sendTo, type Conn } from './connection.ts';
+import { createConn, sendTo, type Conn, type Identity } from './connection.ts';
 import {
 	applyIncoming,
 	awarenessSnapshot,
@@ -86,6 +86,8 @@ export interface CollabServer {
 	close(): Promise<void>;
 	/** counts, for health checks and tests */
 	stats(): { documents: number; connections: number };
+	/** Who holds a socket on each loaded document of this plan, each user once per document (the plan page's "nu bezig"). */
+	present(planId: string): Array<{ name: string; users: Identity[] }>;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -207,6 +209,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			closeConn(conn, 'TooManyConnections', `${mine.size} for this user, ${sameSession} for this session`);
 			return;
 		}
+		options.onPresenceChange?.(doc.resource.planId);
 
 		send(conn, asBuffer(encodeSyncStep1(Y.encodeStateVector(doc.ydoc))));
 		if (doc.awarenessStates.size > 0) send(conn, awarenessSnapshot(doc));
@@ -601,6 +604,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			markDirty(doc);
 		}
 		if (doc.conns.size === 0) scheduleUnload(doc);
+		options.onPresenceChange?.(doc.resource.planId);
 	}
 
 	// ------------------------------------------------------------ revocation
@@ -739,6 +743,16 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		close() {
 			closed ??= shutdown();
 			return closed;
+		},
+		present(planId) {
+			const out: Array<{ name: string; users: Identity[] }> = [];
+			for (const doc of docs.values()) {
+				if (doc.resource.planId !== planId || doc.conns.size === 0) continue;
+				const users = new Map<string, Identity>();
+				for (const conn of doc.conns) if (!conn.closed) users.set(conn.identity.id, { ...conn.identity });
+				if (users.size > 0) out.push({ name: doc.name, users: [...users.values()] });
+			}
+			return out;
 		},
 		stats() {
 			let connections = 0;

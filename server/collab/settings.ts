@@ -59,6 +59,8 @@ export interface CollabServerOptions {
 	 * in the document's history (HISTORY_SESSION_GAP_MS). Default 5 minutes.
 	 */
 	historySessionGapMs?: number;
+	/** a socket on a document of this plan opened or closed (who is there: CollabServer.present); called synchronously, must not throw */
+	onPresenceChange?: (planId: string) => void;
 	/** measurements for /metrics (seconds); called synchronously, must not throw */
 	observe?: {
 		commit?(seconds: number): void;
