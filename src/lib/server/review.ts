@@ -7,6 +7,7 @@ import { newId } from './id.ts';
 import { raiseFlag } from './local-report.ts';
 import { archiveAction, createAction } from './plan.ts';
 import { projectAction } from './projection.ts';
+import { planClose, type ClosePlan } from './review-close.ts';
 import type { ActionStatus, CycleStatus, Verdict } from './schema.ts';
 import { VERDICTS } from './schema.ts';
 import { insertVersion, takeSnapshot, type ReadDocument } from './version.ts';
@@ -24,7 +25,7 @@ export { VERDICTS, type Verdict, type CycleStatus };
  * the rest reads and writes the database.
  */
 
-export type RuleError = 'not_draft' | 'not_open' | 'already_closed' | 'undecided';
+export type RuleError = 'not_draft' | 'not_open' | 'already_closed' | 'undecided' | 'plan_changed';
 
 export type RuleResult = { ok: true } | { ok: false; error: RuleError; missing?: string[] };
 
@@ -344,14 +345,15 @@ export interface CloseEnv {
 export async function closeCycle(
 	db: Db,
 	env: CloseEnv,
-	input: { cycleId: string; userId: string; confirmDeferred: boolean; label: string; adoptedAt: number }
-): Promise<{ ok: true; versionId: string } | { ok: false; error: RuleError; missing?: string[] }> {
+	input: { cycleId: string; userId: string; confirmDeferred: boolean; label: string; adoptedAt: number; expectedKey?: string }
+): Promise<{ ok: true; versionId: string; plan: ClosePlan } | { ok: false; error: RuleError; missing?: string[] }> {
 	const cycle = await getCycle(db, input.cycleId);
 	if (!cycle) return { ok: false, error: 'not_open' };
-	const actions = await cycleActions(db, cycle);
-	const decisions = await listDecisions(db, cycle.id);
+	const { actions, decisions, plan } = await loadClosePlan(db, cycle);
 	const check = closeCheck({ status: cycle.status, actionIds: actions.map((a) => a.id), decisions, confirmDeferred: input.confirmDeferred });
 	if (!check.ok) return check;
+	// confirmed on a preview that no longer holds (a decision changed since): show the new preview first
+	if (input.expectedKey !== undefined && input.expectedKey !== plan.key) return { ok: false, error: 'plan_changed' };
 	const claimed = await db
 		.updateTable('review_cycles')
 		.set({ status: 'closed', closed_at: Date.now() })
@@ -360,9 +362,8 @@ export async function closeCycle(
 		.executeTakeFirst();
 	if (Number(claimed.numUpdatedRows) !== 1) return { ok: false, error: 'already_closed' };
 	try {
-		const decided = new Set(decisions.map((d) => d.actionId));
-		for (const a of actions) {
-			if (!decided.has(a.id)) await recordDecision(db, { cycleId: cycle.id, actionId: a.id, verdict: null, decisionText: '', userId: input.userId });
+		for (const item of plan.items) {
+			if (item.undecided) await recordDecision(db, { cycleId: cycle.id, actionId: item.actionId, verdict: null, decisionText: '', userId: input.userId });
 		}
 		const snapshot = await takeSnapshot(db, cycle.planId, env.readDocument, { withState: true });
 		if (!snapshot) throw new Error('plan of cycle not found');
@@ -374,15 +375,13 @@ export async function closeCycle(
 			snapshot,
 			createdBy: input.userId
 		});
-		const reviews = new Map((await listReviews(db, cycle.id)).map((r) => [r.actionId, r]));
-		for (const d of decisions) {
-			const action = actions.find((a) => a.id === d.actionId);
-			if (!action) continue;
-			const reason = d.decisionText || reviews.get(d.actionId)?.reason || null;
-			if (d.verdict === 'drop') await archiveAction(db, action.id, reason);
+		const actionBy = new Map(actions.map((a) => [a.id, a]));
+		for (const item of plan.items) {
+			const action = actionBy.get(item.actionId)!;
+			if (item.outcome === 'archive') await archiveAction(db, action.id, item.reason);
 			// versterken: the action stays, flagged on its card, the plan page and the board until an editor clears it
-			if (d.verdict === 'strengthen') await raiseFlag(db, { actionId: action.id, cycleId: cycle.id, reason: d.decisionText });
-			if (d.verdict === 'renew') {
+			if (item.outcome === 'flag') await raiseFlag(db, { actionId: action.id, cycleId: cycle.id, reason: item.reason ?? '' });
+			if (item.outcome === 'renew') {
 				const successor = await renewAction(db, env, action);
 				await db
 					.updateTable('review_decisions')
@@ -390,15 +389,21 @@ export async function closeCycle(
 					.where('cycle_id', '=', cycle.id)
 					.where('action_id', '=', action.id)
 					.execute();
-				await archiveAction(db, action.id, reason);
+				await archiveAction(db, action.id, item.reason);
 			}
 		}
 		await db.updateTable('review_cycles').set({ version_id: versionId }).where('id', '=', cycle.id).execute();
-		return { ok: true, versionId };
+		return { ok: true, versionId, plan };
 	} catch (err) {
 		await db.updateTable('review_cycles').set({ status: 'open', closed_at: null }).where('id', '=', cycle.id).execute();
 		throw err;
 	}
+}
+
+/** What closing the cycle now would do (see review-close.ts): the preview page and closeCycle both read it here. */
+export async function loadClosePlan(db: Db, cycle: Pick<CycleRow, 'id' | 'planId' | 'status'>) {
+	const [actions, decisions, reviews] = await Promise.all([cycleActions(db, cycle), listDecisions(db, cycle.id), listReviews(db, cycle.id)]);
+	return { actions, decisions, plan: planClose({ actions, decisions, reviews }) };
 }
 
 /**
