@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { openDatabase, type OpenedDatabase } from '../src/lib/server/db.ts';
 import { isEmpty, seedDemo } from '../src/lib/server/demo.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
-import { publishInboxChanges, publishPlanChange } from '../src/lib/server/events.ts';
+import { publishInboxChanges, publishPlanChange, publishPresenceChange } from '../src/lib/server/events.ts';
 import { projectDocument } from '../src/lib/server/projection.ts';
 import { pruneAuditLog } from '../src/lib/server/audit.ts';
 import { deleteExpiredSessions } from '../src/lib/server/session.ts';
@@ -119,6 +119,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		sessionPolicy,
 		maxPayload: config.collabMaxPayload,
 		historySessionGapMs: config.historySessionGapMs,
+		onPresenceChange: (planId) => publishPresenceChange(planId),
 		observe: {
 			commit: (seconds) => metrics().collabCommit.observe(seconds),
 			broadcast: (seconds) => metrics().collabBroadcast.observe(seconds),
@@ -161,7 +162,8 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			contactEmail: config.contactEmail,
 			auditRetentionDays: config.auditRetentionDays
 		},
-		collabStats: () => collab.stats()
+		collabStats: () => collab.stats(),
+		collabPresence: (planId) => collab.present(planId)
 	};
 	setRuntime(runtime);
 

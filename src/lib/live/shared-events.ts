@@ -40,3 +40,19 @@ export function listen(url: string, onMessage: (data: string) => void, onOpen?: 
 		}
 	};
 }
+
+/**
+ * Listens to the named events `event` of the stream at `url` (`event: <name>`
+ * lines), on the same shared EventSource; unnamed messages are not passed on.
+ */
+export function listenEvent(url: string, event: string, onEvent: (data: string) => void, onOpen?: () => void): () => void {
+	const stop = listen(url, () => {}, onOpen);
+	const entry = shared.get(url);
+	if (!entry) return stop;
+	const handler = (e: MessageEvent) => onEvent(String(e.data));
+	entry.source.addEventListener(event, handler);
+	return () => {
+		entry.source.removeEventListener(event, handler);
+		stop();
+	};
+}

@@ -43,6 +43,20 @@ export function subscribePlan(planId: string, listener: (change: PlanChange) => 
 	return () => bus().off(event, listener);
 }
 
+/**
+ * Someone opened or closed a live document (a card, a theme's text) of this
+ * plan. Carries nothing: a listener asks who is there now (plan-presence.ts).
+ */
+export function publishPresenceChange(planId: string): void {
+	bus().emit(`presence:${planId}`);
+}
+
+export function subscribePresence(planId: string, listener: () => void): () => void {
+	const event = `presence:${planId}`;
+	bus().on(event, listener);
+	return () => bus().off(event, listener);
+}
+
 /** Something in one user's inbox changed (a new notification, or one was read). Carries no content. */
 export interface UserChange {
 	userId: string;

@@ -112,7 +112,8 @@ export function eventStream(options: {
 	signal: AbortSignal;
 	retryMs: number;
 	owner: StreamOwner;
-	start: (send: (data: unknown) => void) => () => void;
+	/** `send` writes an unnamed event (EventSource's onmessage); `sendEvent` a named one, which only listeners of that name hear */
+	start: (send: (data: unknown) => void, sendEvent: (event: string, data: unknown) => void) => () => void;
 }): Response {
 	if (isDraining()) {
 		// Shutting down: a stream that ends at once, so the EventSource retries (a
@@ -141,7 +142,12 @@ export function eventStream(options: {
 				}
 			};
 			write(`retry: ${options.retryMs}\n\n`);
-			const stop = options.start((data) => write(`data: ${JSON.stringify(data)}\n\n`));
+			const stop = options.start(
+				(data) => write(`data: ${JSON.stringify(data)}\n\n`),
+				(event, data) => {
+					if (/^[a-z][a-z-]{0,39}$/.test(event)) write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+				}
+			);
 			const heartbeat = setInterval(() => write(': \n\n'), 25_000);
 			const unregister = register({
 				owner: options.owner,
