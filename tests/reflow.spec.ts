@@ -10,6 +10,9 @@ import { ARNHEM_PLAN, expectAccessible, expectNoSidewaysScroll, login, NOG_PLAN,
  * header's "Uitloggen" is in the menu on a phone) and then the window narrows.
  */
 
+// Every page is its own independent test: let both workers share them (the file is the slowest of the suite).
+test.describe.configure({ mode: 'parallel' });
+
 const NOG_REGION = 'noord-oost-gelderland';
 
 async function narrow(page: Page): Promise<void> {
