@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import { sessionIdFromToken } from '../../src/lib/server/session.ts';
 import type { LoadedDoc } from './document.ts';
 import type { CollabSettings } from './settings.ts';
 
@@ -22,6 +23,10 @@ export interface Conn {
 	doc: LoadedDoc;
 	identity: Identity;
 	token: string;
+	/** the session's row id (a hash of the token), computed once for the re-check */
+	sessionId: string;
+	/** when the re-check must look at this socket's session even if nothing changed (expiry, keeping it alive); 0: at the next one */
+	checkAt: number;
 	write: boolean;
 	wantsSaved: boolean;
 	/** update-bearing messages received and accepted for storage; echoed in "saved" */
@@ -47,6 +52,8 @@ export function createConn(init: NewConnection, settings: CollabSettings): Conn 
 		...init,
 		// a fresh string, not a slice of the Cookie header that would keep it alive
 		token: Buffer.from(init.token, 'latin1').toString('latin1'),
+		sessionId: sessionIdFromToken(init.token),
+		checkAt: 0,
 		updatesReceived: 0,
 		awarenessIds: new Set(),
 		tokens: settings.burst,

@@ -3,14 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { parseDocName } from '../../src/lib/doc-name.ts';
-import {
-	accessToResource,
-	loadUserRoles,
-	resolveDocument,
-	type DocResource,
-	type UserRoles
-} from '../../src/lib/server/access.ts';
-import { validateSessionToken, type SessionValidation } from '../../src/lib/server/session.ts';
+import { resolveDocument, type DocResource } from '../../src/lib/server/access.ts';
 import { authorizeUpgrade, type UpgradeDecision } from './authorize.ts';
 import { CloseEvents, type CloseEvent, type CloseEventName } from './close-codes.ts';
 import { createConn, sendTo, type Conn, type Identity } from './connection.ts';
@@ -26,6 +19,7 @@ import {
 import { createMessageReceiver } from './message-receiver.ts';
 import { encodeAccess, encodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, encodeAwareness } from './protocol.ts';
 import { resolveSettings, type CollabServerOptions } from './settings.ts';
+import { createSweeper } from './sweep.ts';
 import { collabStore, docFromStored, type UpdateOrigin } from './store.ts';
 import { asBuffer, errorText } from './util.ts';
 
@@ -609,60 +603,19 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	// ------------------------------------------------------------ revocation
 
-	async function recheck(conns: Conn[]): Promise<void> {
-		const sessions = new Map<string, Promise<SessionValidation>>();
-		const roles = new Map<string, Promise<UserRoles>>();
-		const resources = new Map<LoadedDoc, Promise<DocResource | null>>();
-		await Promise.all(
-			conns.map(async (conn) => {
-				if (conn.closed) return;
-				let session = sessions.get(conn.token);
-				if (!session) sessions.set(conn.token, (session = validateSessionToken(db, conn.token, options.sessionPolicy)));
-				const { user } = await session;
-				if (conn.closed) return;
-				if (!user || user.id !== conn.identity.id) {
-					closeConn(conn, 'Unauthorized');
-					return;
-				}
-				conn.identity = { id: user.id, name: user.name, color: user.color };
-				let resource = resources.get(conn.doc);
-				if (!resource) resources.set(conn.doc, (resource = resolveDocument(db, conn.doc.resource.ref)));
-				let userRoles = roles.get(user.id);
-				if (!userRoles) roles.set(user.id, (userRoles = loadUserRoles(db, user.id)));
-				const [found, granted] = await Promise.all([resource, userRoles]);
-				if (conn.closed) return;
-				if (!found) {
-					closeConn(conn, 'NotFound');
-					return;
-				}
-				conn.doc.resource = found;
-				const access = accessToResource(granted, found);
-				if (access === 'none') closeConn(conn, 'Forbidden');
-				else if ((access === 'write') !== conn.write) closeConn(conn, 'RightsChanged');
-			})
-		);
-	}
-
-	function recheckUser(userId: string): void {
-		const mine = userConns.get(userId);
-		if (!mine || mine.size === 0) return;
-		recheck([...mine]).catch((err: unknown) => log.error({ err: errorText(err) }, 'collab recheck failed'));
-	}
-
-	let sweeping = false;
-	const sweepTimer = setInterval(() => {
-		if (sweeping || closing) return;
-		const all: Conn[] = [];
-		for (const doc of docs.values()) for (const conn of doc.conns) all.push(conn);
-		if (all.length === 0) return;
-		sweeping = true;
-		recheck(all)
-			.catch((err: unknown) => log.error({ err: errorText(err) }, 'collab sweep failed'))
-			.finally(() => {
-				sweeping = false;
-			});
-	}, cfg.sweepIntervalMs);
-	sweepTimer.unref();
+	const sweeper = createSweeper({
+		sqlite,
+		sessionPolicy: options.sessionPolicy,
+		intervalMs: cfg.sweepIntervalMs,
+		log,
+		*connections() {
+			for (const doc of docs.values()) yield* doc.conns;
+		},
+		connectionsOf: (userId) => userConns.get(userId),
+		closeConn: (conn, name) => closeConn(conn, name),
+		observeSlice: options.observe?.recheckSlice
+	});
+	const recheckUser = (userId: string): void => sweeper.recheckUser(userId);
 
 	// ------------------------------------------------------------------ API
 
@@ -699,7 +652,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	async function shutdown(): Promise<void> {
 		closing = true;
-		clearInterval(sweepTimer);
+		sweeper.stop();
 		// let a transaction of the app that is open across awaits finish first (see flush)
 		for (let waited = 0; sqlite.inTransaction && waited < 5000; waited += 5) {
 			await new Promise((resolve) => setTimeout(resolve, 5));

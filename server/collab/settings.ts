@@ -66,6 +66,8 @@ export interface CollabServerOptions {
 		commit?(seconds: number): void;
 		broadcast?(seconds: number): void;
 		close?(code: number, name: string): void;
+		/** one slice of the socket re-check (sweep.ts), and how many sockets it checked */
+		recheckSlice?(seconds: number, sockets: number): void;
 	};
 }
 
