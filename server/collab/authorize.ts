@@ -1,8 +1,10 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { IncomingMessage } from 'node:http';
 import { parseDocName } from '../../src/lib/doc-name.ts';
-import { documentAccess, resolveDocument, type DocResource } from '../../src/lib/server/access.ts';
+import { accessToResource, documentAccess, resolveDocument, type DocResource } from '../../src/lib/server/access.ts';
 import type { Db } from '../../src/lib/server/db.ts';
-import { validateSessionToken, type SessionPolicy, type SessionUser } from '../../src/lib/server/session.ts';
+import { sessionIdFromToken, validateSessionToken, type SessionPolicy, type SessionUser } from '../../src/lib/server/session.ts';
+import { recheckQueries } from './recheck.ts';
 
 /**
  * The checks a WebSocket upgrade passes before `ws` accepts it, in this order:
@@ -25,11 +27,18 @@ export type UpgradeDecision =
 			token: string;
 			/** the client asked for Kring's saved/access messages (`?saved=1`) */
 			wantsSaved: boolean;
+			/** when the re-check must look at the session again (0: at the next sweep) */
+			checkAt: number;
 	  }
 	| { ok: false; status: 400 | 401 | 403 | 404; reason: string };
 
 export interface AuthorizeOptions {
 	db: Db;
+	/**
+	 * the raw handle of `db`: with it the checks run synchronously on
+	 * statements prepared once (recheck.ts), the same queries as the re-check
+	 */
+	sqlite?: BetterSqlite3.Database;
 	/** the app's origin; null accepts an Origin whose host equals the request's Host */
 	origin: string | null;
 	sessionPolicy: SessionPolicy;
@@ -102,10 +111,25 @@ export async function authorizeUpgrade(req: IncomingMessage, options: AuthorizeO
 
 	const token = readCookie(req.headers.cookie, SESSION_COOKIE);
 	if (!token) return { ok: false, status: 401, reason: 'no session' };
+	const ref = parseDocName(target.name);
+	if (options.sqlite) {
+		// the same rules as validateSessionToken, resolveDocument and documentAccess, on prepared statements
+		if (!/^[a-z2-7]{16,64}$/.test(token)) return { ok: false, status: 401, reason: 'invalid session' };
+		const queries = recheckQueries(options.sqlite);
+		const sessionId = sessionIdFromToken(token);
+		const session = queries.checkSessions([sessionId], options.sessionPolicy).get(sessionId);
+		if (!session) return { ok: false, status: 401, reason: 'invalid session' };
+		if (!ref) return { ok: false, status: 404, reason: 'malformed document name' };
+		const resource = queries.resources([ref]).get(`${ref.kind}:${ref.id}`);
+		if (!resource) return { ok: false, status: 404, reason: 'unknown document' };
+		const access = accessToResource(queries.roles([session.userId]).get(session.userId)!, resource);
+		if (access === 'none') return { ok: false, status: 403, reason: 'no access' };
+		const user: SessionUser = { id: session.userId, email: session.email, name: session.name, color: session.color };
+		return { ok: true, name: target.name, resource, write: access === 'write', user, token, wantsSaved: target.wantsSaved, checkAt: session.checkAt };
+	}
 	const { user } = await validateSessionToken(options.db, token, options.sessionPolicy);
 	if (!user) return { ok: false, status: 401, reason: 'invalid session' };
 
-	const ref = parseDocName(target.name);
 	if (!ref) return { ok: false, status: 404, reason: 'malformed document name' };
 	const resource = await resolveDocument(options.db, ref);
 	if (!resource) return { ok: false, status: 404, reason: 'unknown document' };
@@ -113,5 +137,5 @@ export async function authorizeUpgrade(req: IncomingMessage, options: AuthorizeO
 	const access = await documentAccess(options.db, user.id, resource);
 	if (access === 'none') return { ok: false, status: 403, reason: 'no access' };
 
-	return { ok: true, name: target.name, resource, write: access === 'write', user, token, wantsSaved: target.wantsSaved };
+	return { ok: true, name: target.name, resource, write: access === 'write', user, token, wantsSaved: target.wantsSaved, checkAt: 0 };
 }

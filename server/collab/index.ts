@@ -142,7 +142,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			refuse(socket, 503);
 			return;
 		}
-		authorizeUpgrade(req, { db, origin: options.origin, sessionPolicy: options.sessionPolicy })
+		authorizeUpgrade(req, { db, sqlite, origin: options.origin, sessionPolicy: options.sessionPolicy })
 			.then((decision) => {
 				if (!decision.ok) {
 					log.info({ status: decision.status, reason: decision.reason }, 'collab upgrade refused');
@@ -184,6 +184,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			},
 			cfg
 		);
+		conn.checkAt = decision.checkAt;
 		ws.on('error', (err: Error & { code?: string }) => onSocketError(conn, err));
 		ws.on('message', (data, isBinary) => onMessage(conn, data as Buffer, isBinary));
 		ws.on('close', () => detach(conn));

@@ -34,6 +34,7 @@ const LAST_USED_PRECISION_MS = 60_000;
 
 export interface SessionCheck {
 	userId: string;
+	email: string;
 	name: string;
 	color: string;
 	/** when this session must be looked at again even if nothing changed */
@@ -98,6 +99,7 @@ interface SessionRow {
 	expires_at: number;
 	absolute_expires_at: number;
 	last_used_at: number | null;
+	email: string;
 	name: string;
 	color: string;
 	deactivated_at: number | null;
@@ -124,7 +126,7 @@ export function recheckQueries(sqlite: BetterSqlite3.Database): RecheckQueries {
 	const s = {
 		dataVersion: sqlite.prepare('PRAGMA data_version').pluck(),
 		sessions: sqlite.prepare<[string], SessionRow>(
-			'SELECT s.id, s.user_id, s.expires_at, s.absolute_expires_at, s.last_used_at, u.name, u.color, u.deactivated_at ' +
+			'SELECT s.id, s.user_id, s.expires_at, s.absolute_expires_at, s.last_used_at, u.email, u.name, u.color, u.deactivated_at ' +
 				`FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id ${IDS}`
 		),
 		deleteSession: sqlite.prepare<[string]>('DELETE FROM sessions WHERE id = ?'),
@@ -183,7 +185,7 @@ export function recheckQueries(sqlite: BetterSqlite3.Database): RecheckQueries {
 					refreshAt > now ? refreshAt : Infinity,
 					lastUsed + LAST_USED_PRECISION_MS + 1
 				);
-				out.set(row.id, { userId: row.user_id, name: row.name, color: row.color, checkAt });
+				out.set(row.id, { userId: row.user_id, email: row.email, name: row.name, color: row.color, checkAt });
 			}
 			return out;
 		},
