@@ -9,6 +9,11 @@ import { fragmentText } from './rich-text.ts';
  * action's structured fields; these functions copy them into ordinary columns
  * so lists, boards, search, exports and the JSON API read SQL, never Yjs.
  * Returns true when a visible column changed.
+ *
+ * Only columns whose value differs are written, and nothing at all when the
+ * document's projection is what the row already holds: an UPDATE naming
+ * title or text fires the search index triggers (migration 0010), which
+ * rewrite the row's full-text entry, and touches updated_at.
  */
 
 function joinFields(doc: Y.Doc, keys: string[]): string {
@@ -22,7 +27,22 @@ export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldK
 	const meta = readMeta(doc.getMap(META));
 	const before = await db
 		.selectFrom('actions')
-		.select(['title', 'status', 'planning_start', 'planning_end', 'cost_amount', 'funding_source_id', 'progress', 'lead', 'municipality_id', 'text', 'plan_id'])
+		.select([
+			'title',
+			'status',
+			'planning_start',
+			'planning_end',
+			'cost_amount',
+			'funding_source_id',
+			'funding_note',
+			'progress',
+			'lead',
+			'municipality_id',
+			'partners',
+			'tags',
+			'text',
+			'plan_id'
+		])
 		.where('id', '=', actionId)
 		.executeTakeFirst();
 	if (!before) return false;
@@ -64,34 +84,41 @@ export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldK
 		progress: meta.progress,
 		text: joinFields(doc, fieldKeys)
 	};
-	const changed =
-		next.title !== before.title ||
-		next.status !== before.status ||
-		next.planning_start !== before.planning_start ||
-		next.planning_end !== before.planning_end ||
-		next.cost_amount !== before.cost_amount ||
-		next.funding_source_id !== before.funding_source_id ||
-		next.progress !== before.progress ||
-		next.lead !== before.lead ||
-		next.municipality_id !== before.municipality_id;
+	const changes: Partial<typeof next> = {};
+	for (const key of Object.keys(next) as Array<keyof typeof next>) {
+		if (next[key] !== before[key]) (changes as Record<string, unknown>)[key] = next[key];
+	}
+	if (Object.keys(changes).length === 0) return false;
+	const visible = VISIBLE.some((key) => key in changes);
 	await db
 		.updateTable('actions')
-		.set({ ...next, ...(changed || next.text !== before.text ? { updated_at: Date.now() } : {}) })
+		.set({ ...changes, ...(visible || 'text' in changes ? { updated_at: Date.now() } : {}) })
 		.where('id', '=', actionId)
 		.execute();
-	return changed;
+	return visible;
 }
 
+/** the columns whose change the board and lists show at once (text is read on demand) */
+const VISIBLE = ['title', 'status', 'planning_start', 'planning_end', 'cost_amount', 'funding_source_id', 'progress', 'lead', 'municipality_id'] as const;
+
 export async function projectTheme(db: Db, themeId: string, doc: Y.Doc, sectionKeys: string[]): Promise<boolean> {
-	await db.updateTable('themes').set({ text: joinFields(doc, sectionKeys), updated_at: Date.now() }).where('id', '=', themeId).execute();
+	const text = joinFields(doc, sectionKeys);
+	await db
+		.updateTable('themes')
+		.set({ text, updated_at: Date.now() })
+		.where('id', '=', themeId)
+		.where('text', 'is not', text)
+		.execute();
 	return false;
 }
 
 export async function projectPlan(db: Db, planId: string, doc: Y.Doc): Promise<boolean> {
+	const introText = fragmentText(doc.getXmlFragment(PLAN_INTRO));
 	await db
 		.updateTable('plans')
-		.set({ intro_text: fragmentText(doc.getXmlFragment(PLAN_INTRO)), updated_at: Date.now() })
+		.set({ intro_text: introText, updated_at: Date.now() })
 		.where('id', '=', planId)
+		.where('intro_text', 'is not', introText)
 		.execute();
 	return false;
 }
