@@ -50,8 +50,9 @@ export interface ChangeOptions {
  * requests that arrived while updates were pending (so no client is ever
  * served state that is not yet committed), then the turn's awareness changes
  * as one message — a receiver's messages of one flush under one cork. A
- * document whose last broadcast took long (hundreds of receivers) waits about
- * as long before the next one, so under load more edits share a broadcast.
+ * document whose last broadcast took long (hundreds of receivers) while a
+ * backlog built up (several messages waiting for one flush) waits about as
+ * long before the next one, so under load more edits share a broadcast.
  *
  * The parts: settings.ts (options and their defaults), document.ts (a
  * loaded document, applying a turn's updates, compaction), connection.ts
@@ -287,6 +288,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		}
 		for (const doc of batch) dirtyDocs.delete(doc);
 
+		/** client messages that waited for this flush, per document: two or more are a backlog (see deliver) */
+		const queued = new Map<LoadedDoc, number>();
+		for (const doc of batch) queued.set(doc, doc.incoming.length);
 		for (const doc of batch) if (doc.incoming.length > 0 && !doc.failed) applyIncoming(doc, {
 				reject: (conn, detail) => closeConn(conn, 'UpdateRejected', detail),
 				fail: (err) => failDocument(doc, err)
@@ -341,7 +345,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			doc.dirty = false;
 			if (doc.failed) continue;
 			try {
-				deliver(doc, updates.get(doc) ?? null);
+				deliver(doc, updates.get(doc) ?? null, queued.get(doc) ?? 0);
 			} catch (err) {
 				failDocument(doc, err);
 			}
@@ -353,7 +357,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	 * goes to every receiver; a receiver's messages of this flush are written
 	 * under one cork, so they leave in one system call.
 	 */
-	function deliver(doc: LoadedDoc, update: Uint8Array | null): void {
+	function deliver(doc: LoadedDoc, update: Uint8Array | null, queued: number): void {
 		let updateMessage: Buffer | null = null;
 		let skip: Conn | undefined;
 		if (update) {
@@ -400,8 +404,11 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			}
 			const cost = performance.now() - start;
 			options.observe?.broadcast?.(cost / 1000);
-			// capped: one slow broadcast (a GC pause, a descheduled process) must not stall the next
-			doc.holdUntil = cost >= cfg.paceAfterMs ? performance.now() + Math.min(cost, 20) : 0;
+			// Held back only when there is a real backlog: several client messages
+			// waited for this one flush, so they come faster than one per turn. A
+			// lone typist's next keystroke is never held, however many receivers.
+			// Capped: one slow broadcast (a GC pause, a descheduled process) must not stall the next.
+			doc.holdUntil = cost >= cfg.paceAfterMs && queued >= 2 ? performance.now() + Math.min(cost, 20) : 0;
 		}
 		acks?.clear();
 		if (doc.waiters.length > 0) {
