@@ -48,7 +48,7 @@ function decode(base64: string): Y.RelativePosition | null {
 	}
 }
 
-function resolve(state: EditorState, anchors: readonly Anchor[]): AnchorState | null {
+function resolve(state: EditorState, anchors: readonly Anchor[], current: string | null): AnchorState | null {
 	const ystate = ySyncPluginKey.getState(state) as YState;
 	if (!ystate?.binding) return null;
 	const decorations: Decoration[] = [];
@@ -62,7 +62,8 @@ function resolve(state: EditorState, anchors: readonly Anchor[]): AnchorState | 
 		const from = relativePositionToAbsolutePosition(ystate.doc, ystate.type, start, mapping);
 		const to = relativePositionToAbsolutePosition(ystate.doc, ystate.type, end, mapping);
 		if (from === null || to === null || to <= from || to > size) continue;
-		decorations.push(Decoration.inline(from, to, { class: 'kring-anchor', 'data-thread': anchor.id }, { id: anchor.id }));
+		const css = anchor.id === current ? 'kring-anchor kring-anchor--current' : 'kring-anchor';
+		decorations.push(Decoration.inline(from, to, { class: css, 'data-thread': anchor.id }, { id: anchor.id }));
 	}
 	return { decorations: DecorationSet.create(state.doc, decorations), resolved: true };
 }
@@ -76,7 +77,10 @@ export function threadAnchors(options: {
 	/** thread id → is its passage in the text; called when that changes */
 	onPresence: (present: Record<string, boolean>) => void;
 	onActivate?: (threadId: string) => void;
+	/** the thread being looked at (in the margin): its passage is marked more strongly */
+	current?: () => string | null;
 }) {
+	const current = () => options.current?.() ?? null;
 	return Extension.create({
 		name: 'kringThreadAnchors',
 		addProseMirrorPlugins() {
@@ -88,7 +92,7 @@ export function threadAnchors(options: {
 						init: () => ({ decorations: DecorationSet.empty, resolved: false }),
 						apply(tr: Transaction, value: AnchorState, _old: EditorState, next: EditorState): AnchorState {
 							if (tr.getMeta(ySyncPluginKey) || tr.getMeta(anchorPluginKey) === REFRESH) {
-								return resolve(next, options.anchors()) ?? value;
+								return resolve(next, options.anchors(), current()) ?? value;
 							}
 							if (!tr.docChanged) return value;
 							return { ...value, decorations: value.decorations.map(tr.mapping, tr.doc) };
@@ -101,6 +105,15 @@ export function threadAnchors(options: {
 							const id = el?.getAttribute('data-thread');
 							if (id && options.onActivate) options.onActivate(id);
 							return false;
+						},
+						// Alt+Enter in a passage goes to its thread: the keyboard's way from the text to the comment
+						handleKeyDown: (view, event) => {
+							if (!isThreadKey(event) || !options.onActivate) return false;
+							const id = anchorAt(view.state);
+							if (!id) return false;
+							event.preventDefault();
+							options.onActivate(id);
+							return true;
 						}
 					},
 					view: () => ({
@@ -149,4 +162,21 @@ export function selectionAnchor(state: EditorState): { start: string; end: strin
 export function anchorRange(state: EditorState, threadId: string): { from: number; to: number } | null {
 	const found = anchorPluginKey.getState(state)?.decorations.find(undefined, undefined, (spec) => (spec as { id?: string }).id === threadId)[0];
 	return found ? { from: found.from, to: found.to } : null;
+}
+
+/** The key that goes from a passage to its thread (Alt+Enter), announced as `aria-keyshortcuts`. */
+export const THREAD_KEY = 'Alt+Enter';
+
+export function isThreadKey(event: KeyboardEvent): boolean {
+	return event.key === 'Enter' && event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey;
+}
+
+/** The thread whose passage holds the caret (or the start of the selection); null when none does. */
+export function anchorAt(state: EditorState): string | null {
+	const pos = state.selection.from;
+	const found = anchorPluginKey
+		.getState(state)
+		?.decorations.find(Math.max(0, pos - 1), pos + 1)
+		.find((d) => d.from <= pos && pos <= d.to);
+	return found ? (found.spec as { id: string }).id : null;
 }

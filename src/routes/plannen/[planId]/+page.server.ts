@@ -9,6 +9,7 @@ import { archiveAction, createAction, createTheme, getPlan, getPlanOutline, move
 import { recordAudit } from '$lib/server/audit';
 import { getRuntime } from '$lib/server/runtime';
 import { countOpenThreads } from '$lib/server/thread';
+import { openThemePassages } from '$lib/server/thread-passages';
 import { currentUser, notFound } from '$lib/route-helpers.server';
 import { pdfAvailable } from '$lib/document-export.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,12 +20,14 @@ export const load: PageServerLoad = async ({ params, locals, depends }) => {
 	const outline = await getPlanOutline(getRuntime().db, params.planId, roles);
 	if (!outline) notFound();
 	const { db } = getRuntime();
-	const [threads, indicator] = await Promise.all([
+	const [threads, indicator, openPassages] = await Promise.all([
 		countOpenThreads(db, params.planId),
-		db.selectFrom('indicators').select('id').where('plan_id', '=', params.planId).limit(1).executeTakeFirst()
+		db.selectFrom('indicators').select('id').where('plan_id', '=', params.planId).limit(1).executeTakeFirst(),
+		// passages of theme texts with open anchored threads, marked on the page
+		openThemePassages(db, roles, params.planId)
 	]);
 	// open comment threads per theme and action (and the plan itself), keyed by id
-	return { outline, openThreads: Object.fromEntries(threads), hasIndicators: indicator !== undefined, pdfAvailable: await pdfAvailable() };
+	return { outline, openThreads: Object.fromEntries(threads), openPassages, hasIndicators: indicator !== undefined, pdfAvailable: await pdfAvailable() };
 };
 
 const Id = v.pipe(v.string(), v.regex(/^[a-z0-9]{1,40}$/));
