@@ -1,7 +1,9 @@
 import { loadUserRoles } from '$lib/server/access';
-import { listMunicipalityAdoptions, listMyThemes } from '$lib/server/home';
+import { listMunicipalityAdoptions, listMyThemes, sharedThemePlural } from '$lib/server/home';
+import { strongestRoleInRegion } from '$lib/member-roles';
 import { listMyMunicipalities, listMyRegions } from '$lib/server/membership';
 import { listPlans } from '$lib/server/plan';
+import { planWordsById } from '$lib/server/plan-words';
 import { listMyReviewTasks } from '$lib/server/reminder';
 import { listMyOpenThreads } from '$lib/server/thread';
 import { getRuntime } from '$lib/server/runtime';
@@ -20,14 +22,23 @@ export const load: PageServerLoad = async ({ locals }) => {
 		listMyReviewTasks(db, reader),
 		listMyOpenThreads(db, reader)
 	]);
-	const municipalityActions = await Promise.all(
-		municipalities.map(async (mu) => ({ municipality: mu, actions: await listMunicipalityAdoptions(db, mu.id) }))
-	);
+	const [municipalityActions, threadWords] = await Promise.all([
+		Promise.all(municipalities.map(async (mu) => ({ municipality: mu, actions: await listMunicipalityAdoptions(db, mu.id) }))),
+		planWordsById(db, threads.map((t) => t.planId))
+	]);
+	// ambassadorships of themes still in use (an archived theme is nobody's work any more)
+	const current = { ...roles, ambassadorOf: new Map([...roles.ambassadorOf].filter(([id]) => themes.some((t) => t.id === id))) };
 	return {
-		regions,
+		// each region with the strongest role the user holds there (an ambassador is named as one, not as lezer)
+		regions: regions.map((r) => ({ ...r, strongest: strongestRoleInRegion(current, r.id) })),
+		roleNames: {
+			municipalities: Object.fromEntries(municipalities.map((mu) => [mu.id, mu.name])),
+			themes: Object.fromEntries(themes.map((t) => [t.id, t.title]))
+		},
 		municipalities,
 		plans,
 		themes,
+		themesPlural: sharedThemePlural(themes),
 		municipalityActions,
 		reviewTasks,
 		// what the home list shows of a thread: no comment text beyond the first line
@@ -35,6 +46,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 			id: t.id,
 			planId: t.planId,
 			target: t.target,
+			words: threadWords.get(t.planId) ?? null,
 			first: t.comments[0]?.body ?? '',
 			replies: Math.max(0, t.comments.length - 1),
 			lastActivity: Math.max(t.updatedAt, ...t.comments.map((c) => c.editedAt ?? c.createdAt))

@@ -1,8 +1,9 @@
+import { parsePlanWords } from '../level-words.ts';
 import type { Db } from './db.ts';
 
-/** Themes the user is ambassador of, with their plan. */
+/** Themes the user is ambassador of, with their plan and the plan's own level words. */
 export async function listMyThemes(db: Db, userId: string) {
-	return db
+	const rows = await db
 		.selectFrom('theme_ambassadors as ta')
 		.innerJoin('themes as t', 't.id', 'ta.theme_id')
 		.innerJoin('plans as p', 'p.id', 't.plan_id')
@@ -12,6 +13,7 @@ export async function listMyThemes(db: Db, userId: string) {
 			't.number',
 			'p.id as planId',
 			'p.title as planTitle',
+			'p.levels',
 			eb
 				.selectFrom('actions as a')
 				.select((e) => e.fn.countAll<number>().as('n'))
@@ -24,6 +26,17 @@ export async function listMyThemes(db: Db, userId: string) {
 		.orderBy('p.title')
 		.orderBy('t.position')
 		.execute();
+	return rows.map(({ levels, ...t }) => ({ ...t, actionCount: Number(t.actionCount ?? 0), words: parsePlanWords(levels) }));
+}
+
+/**
+ * The plural the home page heads the ambassador's themes with: the plans' own
+ * word when they all use the same one ("Mijn speerpunten als ambassadeur"),
+ * else null (the page then uses its general word and names each row's level).
+ */
+export function sharedThemePlural(themes: readonly { words: { themePlural: string } }[]): string | null {
+	const plurals = new Set(themes.map((t) => t.words.themePlural.toLocaleLowerCase('nl')));
+	return plurals.size === 1 ? themes[0].words.themePlural : null;
 }
 
 /** A gemeente's status on every local action of its region's plans. */

@@ -1,6 +1,8 @@
 import type { UserRoles } from './access.ts';
 import { checkinRequestRows, markCheckinRequestsRead, type CheckinRequestView } from './checkin.ts';
+import { parsePlanWords, type PlanWords } from '../level-words.ts';
 import type { Db } from './db.ts';
+import { planWordsById } from './plan-words.ts';
 import { reviewNotificationRows, type ReviewNotificationView } from './reminder.ts';
 import { countUnread as countThreadUnread, listNotifications as listThreadNotifications, type NotificationView } from './thread.ts';
 
@@ -11,12 +13,14 @@ export { markThreadsRead } from './thread.ts';
 /**
  * The inbox: notifications about threads (mentions, replies, new threads on
  * my themes) and reminders of evaluations to prepare, newest first, only of
- * regions the reader can still read.
+ * regions the reader can still read. Each item carries its plan's own level
+ * words, so the inbox and the mails name a theme as that plan does.
  */
-export type InboxItem =
+export type InboxItem = (
 	| ({ type: 'thread' } & NotificationView)
 	| ({ type: 'review' } & ReviewNotificationView)
-	| ({ type: 'checkin' } & CheckinRequestView);
+	| ({ type: 'checkin' } & CheckinRequestView)
+) & { words: PlanWords };
 
 type Reader = { id: string; roles: UserRoles };
 
@@ -26,12 +30,15 @@ export async function listInbox(db: Db, reader: Reader, limit = 100): Promise<In
 		reviewNotificationRows(db, reader, { unreadOnly: false, limit }),
 		checkinRequestRows(db, reader, { unreadOnly: false, limit })
 	]);
-	const items: InboxItem[] = [
+	const items = [
 		...threads.map((n) => ({ type: 'thread' as const, ...n })),
 		...reviews.map((n) => ({ type: 'review' as const, ...n })),
 		...checkins.map((n) => ({ type: 'checkin' as const, ...n }))
-	];
-	return items.sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+	]
+		.sort((a, b) => b.createdAt - a.createdAt)
+		.slice(0, limit);
+	const words = await planWordsById(db, items.map((i) => i.planId));
+	return items.map((i) => ({ ...i, words: words.get(i.planId) ?? parsePlanWords(null) }));
 }
 
 /**

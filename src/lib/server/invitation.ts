@@ -1,6 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Transaction } from 'kysely';
+import { parsePlanWords } from '../level-words.ts';
 import { recordAudit } from './audit.ts';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
@@ -470,13 +471,18 @@ export async function mailInvitations(
 		const target = row.municipality_id
 			? await db.selectFrom('municipalities').select('name').where('id', '=', row.municipality_id).executeTakeFirst()
 			: row.theme_id
-				? await db.selectFrom('themes').select('title as name').where('id', '=', row.theme_id).executeTakeFirst()
+				? await db
+						.selectFrom('themes')
+						.innerJoin('plans', 'plans.id', 'themes.plan_id')
+						.select(['themes.title as name', 'plans.levels'])
+						.where('themes.id', '=', row.theme_id)
+						.executeTakeFirst()
 				: undefined;
 		const message = invitationMail({
 			to: invitation.email,
 			inviterName: input.inviterName,
 			regionName: region.name,
-			roleLabel: invitationRoleLabel(row.role, target?.name ?? null),
+			roleLabel: invitationRoleLabel(row.role, target?.name ?? null, target && 'levels' in target ? parsePlanWords(target.levels as string).theme : undefined),
 			link: invitationLink(input.origin, invitation.token),
 			expiresAt: invitation.expiresAt
 		});

@@ -1,3 +1,4 @@
+import { inSentence } from '../level-words.ts';
 import type { MailMessage } from './mail.ts';
 
 /**
@@ -50,8 +51,11 @@ export interface InvitationMail {
 	expiresAt: number;
 }
 
-/** The role an invitation gives, in Dutch, e.g. 'redacteur van gemeente Arnhem'. */
-export function invitationRoleLabel(role: string, targetName: string | null): string {
+/**
+ * The role an invitation gives, in Dutch, e.g. 'redacteur van gemeente Arnhem' or,
+ * with the plan's own word for a theme, 'ambassadeur van speerpunt ‘Preventie’'.
+ */
+export function invitationRoleLabel(role: string, targetName: string | null, themeWord?: string): string {
 	switch (role) {
 		case 'admin':
 			return 'beheerder';
@@ -62,6 +66,7 @@ export function invitationRoleLabel(role: string, targetName: string | null): st
 		case 'municipal_editor':
 			return targetName ? `redacteur van gemeente ${targetName}` : 'redacteur van een gemeente';
 		case 'ambassador':
+			if (targetName && themeWord) return `ambassadeur van ${inSentence(themeWord)} ‘${targetName}’`;
 			return targetName ? `ambassadeur van ${targetName}` : 'ambassadeur';
 		default:
 			return role;

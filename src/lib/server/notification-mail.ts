@@ -1,4 +1,5 @@
 import { loadUserRoles } from './access.ts';
+import { inSentence } from '../level-words.ts';
 import type { Db } from './db.ts';
 import { listInbox, type InboxItem } from './inbox.ts';
 import type { Mailer } from './mail.ts';
@@ -20,14 +21,22 @@ import { generateSessionToken, sessionIdFromToken } from './session.ts';
 const MAX_AGE_MS = 3 * 86_400_000;
 const DIGEST_EVERY_MS = 86_400_000;
 
+/** Where a thread is, in the plan's own words: "speerpunt ‘Preventie’ (Uitvoeringsagenda)". */
+function threadPlace(item: InboxItem & { type: 'thread' }): string {
+	if (item.target.kind === 'plan') return `het plan ‘${item.planTitle}’`;
+	const word = item.target.kind === 'theme' ? inSentence(item.words.theme) : 'actie';
+	return `${word} ‘${item.target.title}’ (${item.planTitle})`;
+}
+
 function describe(item: InboxItem): string {
 	if (item.type === 'thread') {
-		const where = `‘${item.target.title}’ (${item.planTitle})`;
+		const where = threadPlace(item);
 		if (item.kind === 'mention') return `${item.actor} noemde je in een reactie bij ${where}.`;
 		if (item.kind === 'reply') return `${item.actor} reageerde in een discussie bij ${where}.`;
 		return `${item.actor} begon een discussie bij ${where}.`;
 	}
-	if (item.type === 'checkin') return `Hoe staat het met ‘${item.themeTitle}’ (${item.planTitle})? Als ambassadeur vragen we je om een korte update.`;
+	if (item.type === 'checkin')
+		return `Hoe staat het met ${inSentence(item.words.theme)} ‘${item.themeTitle}’ (${item.planTitle})? Als ambassadeur vragen we je om een korte update.`;
 	const todo = `Je hebt nog ${item.open} van ${item.total} ${item.total === 1 ? 'actie' : 'acties'} te beoordelen.`;
 	if (item.kind === 'review_open') return `De evaluatie ‘${item.cycleTitle}’ (${item.planTitle}) is geopend. ${todo}`;
 	if (item.kind === 'review_deadline') return `De voorbereiding van de evaluatie ‘${item.cycleTitle}’ (${item.planTitle}) sluit bijna. ${todo}`;
