@@ -99,3 +99,26 @@ test('an editor creates a funding source with a part, sees the roll-ups, and a r
 		expect((await (await postForm(page, `/plannen/${plan.id}/begroting?/archiveSource`, { sourceId })).json()).type).toBe('success');
 	}
 });
+
+test('an archived funding source is no longer offered on an action card', async ({ page }) => {
+	await login(page, 'editor');
+	const plan = await planBySlug(page, SAMEN_VEILIG_PLAN);
+	const name = `Tijdelijke bron ${stamp()}`;
+	await page.goto(`/plannen/${plan.id}/begroting`);
+	const create = page.getByRole('region', { name: 'Nieuwe dekkingsbron' });
+	await create.getByLabel('Naam').fill(name);
+	await create.getByRole('button', { name: 'Bron toevoegen' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'De bron is toegevoegd.' })).toBeVisible();
+	const sourceId = await page.getByRole('region', { name: `Acties betaald uit: ${name}` }).locator('input[name="sourceId"]').first().inputValue();
+
+	const detail = (await (await page.request.get(`/api/plans/${plan.id}`)).json()) as { chapters: { themes: { actions: { id: string }[] }[] }[] };
+	const action = detail.chapters.flatMap((c) => c.themes.flatMap((t) => t.actions)).at(-1)!;
+	await page.goto(`/plannen/${plan.id}/acties/${action.id}`);
+	const picker = page.getByLabel('Dekking', { exact: true });
+	await expect(picker.locator('option', { hasText: name })).toHaveCount(1);
+
+	expect((await (await postForm(page, `/plannen/${plan.id}/begroting?/archiveSource`, { sourceId })).json()).type).toBe('success');
+	await page.reload();
+	await expect(picker).toBeEditable();
+	await expect(picker.locator('option', { hasText: name })).toHaveCount(0);
+});

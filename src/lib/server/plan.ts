@@ -297,7 +297,7 @@ export interface ActionContext {
 	archived: { at: number; byName: string | null; themeArchived: boolean } | null;
 	/** may restore it from its card (plan editors, archived actions only) */
 	canRestore: boolean;
-	fundingSources: { id: string; name: string; scope: string }[];
+	fundingSources: { id: string; name: string; scope: string; archived: boolean }[];
 }
 
 export async function getActionContext(db: Db, actionId: string, roles: UserRoles): Promise<ActionContext | null> {
@@ -324,7 +324,7 @@ export async function getActionContext(db: Db, actionId: string, roles: UserRole
 	if (!plan || !canReadRegion(roles, plan.regionId)) return null;
 	const fundingSources = await db
 		.selectFrom('funding_sources')
-		.select(['id', 'name', 'scope'])
+		.select(['id', 'name', 'scope', 'archived_at'])
 		.where('plan_id', '=', plan.id)
 		.orderBy('name')
 		.execute();
@@ -343,7 +343,8 @@ export async function getActionContext(db: Db, actionId: string, roles: UserRole
 		archived: row.archived_at !== null ? { at: row.archived_at, byName: row.archivedByName ?? null, themeArchived: row.themeArchivedAt !== null } : null,
 		canEdit: row.archived_at === null && canEditTheme(roles, plan, row.theme_id),
 		canRestore: row.archived_at !== null && canEditPlan(roles, plan),
-		fundingSources
+		// archived sources too, flagged: a card that already names one keeps showing it
+		fundingSources: fundingSources.map((s) => ({ id: s.id, name: s.name, scope: s.scope, archived: s.archived_at !== null }))
 	};
 }
 
