@@ -86,6 +86,7 @@ export function createLogger(level: string): Logger {
 export async function startKring(config: Readonly<Config>, logger = createLogger(config.logLevel)): Promise<Kring> {
 	const { database, migrations } = await openStorage(config.databasePath, logger);
 	const { db, sqlite } = database;
+	if (config.databaseSyncFull) sqlite.pragma('synchronous = FULL'); // DATABASE_SYNC=full, see docs/collab.md "Durability"
 	for (const m of migrations.results ?? []) logger.info({ migration: m.migrationName, status: m.status }, 'migration');
 	const createDocument = (name: string, update: Uint8Array) => void writeInitialState(sqlite, name, update);
 	if (config.demoData && (await isEmpty(db))) {

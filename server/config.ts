@@ -10,6 +10,13 @@ export interface Config {
 	/** the public origin, e.g. https://kring.example.nl; null: derived per request from Host */
 	origin: string | null;
 	databasePath: string;
+	/**
+	 * DATABASE_SYNC=full: fsync the WAL on every commit (SQLite synchronous=FULL),
+	 * so an edit that got "saved" survives a power failure or an OS crash too,
+	 * not only a crash of the process; costs a disk flush per commit (one per
+	 * event-loop turn with edits, not per edit). Default normal.
+	 */
+	databaseSyncFull: boolean;
 	logLevel: string;
 	sessionIdleMinutes: number;
 	sessionAbsoluteHours: number;
@@ -85,6 +92,13 @@ function contactEmail(raw: string | undefined): string | null {
 	return value;
 }
 
+function databaseSync(raw: string | undefined): boolean {
+	const value = raw?.trim().toLowerCase();
+	if (!value || value === 'normal') return false;
+	if (value === 'full') return true;
+	throw new Error(`DATABASE_SYNC must be "normal" or "full", got "${raw}"`);
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
 	const origin = env.ORIGIN?.trim() || null;
 	if (origin !== null) {
@@ -101,6 +115,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 		host: env.HOST?.trim() || '0.0.0.0',
 		origin: origin?.replace(/\/$/, '') ?? null,
 		databasePath: resolve(env.DATABASE_PATH?.trim() || 'data/kring.db'),
+		databaseSyncFull: databaseSync(env.DATABASE_SYNC),
 		logLevel: env.LOG_LEVEL?.trim() || 'info',
 		sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 12 * 60, 1, 60 * 24 * 30),
 		sessionAbsoluteHours: int(env, 'SESSION_ABSOLUTE_HOURS', 7 * 24, 1, 24 * 365),

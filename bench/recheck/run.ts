@@ -23,7 +23,9 @@
  * re-check slice and the sockets checked.
  * Then one user's region role is deleted behind the server's back (no
  * recheckUser call) and the time until its sockets are closed is reported:
- * it must stay within the sweep interval.
+ * it must stay within the sweep interval. Last, what `DATABASE_SYNC=full`
+ * costs per commit: COMMITS single-update commits on a fresh database with
+ * synchronous=NORMAL and with FULL.
  *
  * `BENCH_NO_REPORT=1` prints the section instead of writing it to
  * docs/benchmarks.md; BENCH_LABEL names the run (e.g. "before", "after").
@@ -32,7 +34,11 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { newId } from '../../src/lib/server/id.ts';
-import { createSession, generateSessionToken } from '../../src/lib/server/session.ts';
+import { parseDocName } from '../../src/lib/doc-name.ts';
+import { createSession, generateSessionToken, sessionIdFromToken } from '../../src/lib/server/session.ts';
+import { recheckQueries } from '../../server/collab/recheck.ts';
+import { collabStore } from '../../server/collab/store.ts';
+import { SLICE } from '../../server/collab/sweep.ts';
 import { createTestDatabase, POLICY, startTestServer } from '../../server/collab/test-fixtures/harness.ts';
 import { percentile, writeSection } from '../lib/harness.ts';
 
@@ -176,9 +182,49 @@ const closeMs = mine.every((s) => s.closedAt !== null) ? Math.max(...mine.map((s
 const codes = [...new Set(mine.map((s) => s.code))].join(', ');
 const others = sockets.filter((s) => s.user !== victim && s.closedAt !== null).length;
 
+// ---- one slice's queries in isolation (robust to a busy machine: the fastest and the median of many)
+const queries = recheckQueries(database.opened.sqlite);
+const sliceRuns: number[] = [];
+const sessionIds = users.map((u) => sessionIdFromToken(u.token));
+for (let run = 0; run < 300; run++) {
+	const first = (run * SLICE) % (SOCKETS - SLICE);
+	const indexes = Array.from({ length: SLICE }, (_, k) => first + k);
+	const start = performance.now();
+	const sessions = queries.checkSessions([...new Set(indexes.map((i) => sessionIds[i % USERS]))], POLICY);
+	queries.roles([...new Set([...sessions.values()].flatMap((v) => (v ? [v.userId] : [])))]);
+	queries.resources([...new Set(indexes.map((i) => docNames[(7 * i) % DOCS]))].map((n) => parseDocName(n)!));
+	sliceRuns.push(performance.now() - start);
+}
+sliceRuns.sort((a, b) => a - b);
+
 for (const s of sockets) s.ws.terminate();
 await server.stop();
 database.remove();
+
+// ---- what DATABASE_SYNC=full costs: one commit of one ~50-byte update, as a flush of one turn does
+async function commitCost(full: boolean): Promise<{ p50: number; p99: number }> {
+	const d = await createTestDatabase();
+	try {
+		const { sqlite } = d.opened;
+		sqlite.pragma(`synchronous = ${full ? 'FULL' : 'NORMAL'}`);
+		const store = collabStore(sqlite);
+		const docId = store.ensureDocument(`action:${d.seed.actionIds[0]}`);
+		const update = new Uint8Array(50).fill(7);
+		const times: number[] = [];
+		for (let seq = 1; seq <= COMMITS; seq++) {
+			const start = performance.now();
+			store.transaction(() => store.append(docId, seq, update, { authors: [d.seed.editor.id], at: Date.now() }));
+			times.push(performance.now() - start);
+		}
+		times.sort((a, b) => a - b);
+		return { p50: percentile(times, 50), p99: percentile(times, 99) };
+	} finally {
+		d.remove();
+	}
+}
+const COMMITS = 2000;
+const normal = await commitCost(false);
+const full = await commitCost(true);
 const loadEnd = loadavg()[0];
 
 const f = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(2));
@@ -200,6 +246,10 @@ Load average (1 min) at start ${loadStart.toFixed(2)}, at end ${loadEnd.toFixed(
 |---|---|---:|---:|---:|---:|
 ${row('quiet (no writes)', quiet)}
 ${row('busy (a write every 100 ms)', busy)}
+
+The queries of one slice of ${SLICE} sockets (sessions, roles, documents) run alone 300 times: fastest ${sliceRuns[0].toFixed(3)} ms, median ${percentile(sliceRuns, 50).toFixed(3)} ms, p99 ${percentile(sliceRuns, 99).toFixed(3)} ms.
+
+One commit of one 50-byte update (${COMMITS} in a row, on the database's disk), ms p50 / p99: synchronous=NORMAL ${normal.p50.toFixed(3)} / ${normal.p99.toFixed(3)}, FULL (\`DATABASE_SYNC=full\`) ${full.p50.toFixed(3)} / ${full.p99.toFixed(3)}.
 
 A role deleted without telling the server: its ${mine.length} sockets closed after ${f(closeMs)} ms (code ${codes}); other sockets closed: ${others}; sockets closed during the phases: ${busy.closed}.
 `;
