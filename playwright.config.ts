@@ -33,6 +33,8 @@ export default defineConfig({
 		locale: 'nl-NL',
 		timezoneId: 'Europe/Amsterdam',
 		trace: 'retain-on-failure',
+		// Kring's service worker (docs/offline.md) stays out of tests that count requests or read headers; tests/offline.spec.ts allows it.
+		serviceWorkers: 'block',
 		screenshot: 'only-on-failure',
 		launchOptions: {
 			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

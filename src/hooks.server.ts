@@ -10,6 +10,7 @@ import { getRuntime } from '$lib/server/runtime';
 import { HSTS_HEADER, SECURITY_HEADERS } from '$lib/server/security-headers';
 import { guardRequest } from '$lib/server/request-guard';
 import { validateSessionToken } from '$lib/server/session';
+import { USER_HEADER } from '$lib/offline/policy';
 
 const i18n: Handle = ({ event, resolve }) =>
 	paraglideMiddleware(event.request, ({ request, locale }) => {
@@ -93,6 +94,8 @@ const respondAndLog = async (event: Parameters<Handle>[0]['event'], resolve: Par
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.headers.set(name, value);
 	if (event.url.protocol === 'https:') response.headers.set(...HSTS_HEADER);
 	if (!response.headers.has('Cache-Control') && event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
+	// the service worker keeps pages per person and forgets them when someone else (or nobody) is signed in: docs/offline.md
+	if (event.locals.user) response.headers.set(USER_HEADER, event.locals.user.id);
 	getRuntime().logger.info(
 		{
 			method: event.request.method,
