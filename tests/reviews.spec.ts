@@ -27,16 +27,20 @@ async function unread(page: Page): Promise<number> {
 	return Number(await page.locator('.kring-header__inbox').getAttribute('data-unread'));
 }
 
+/** From the preparation list: open the action's own review form, fill it in, save, and go back to the list. */
 async function fillReview(page: Page, action: { id: string; title: string }, verdict: string, achieved: string, status?: string): Promise<void> {
-	const article = page.locator(`#actie-${action.id}`);
-	await article.getByText(`Evaluatie invullen: ${action.title}`).click();
-	if (status) await article.getByLabel('Status op de evaluatiedatum').selectOption({ label: status });
-	await article.getByLabel('Wat is bereikt').fill(achieved);
-	await article.getByLabel('Knelpunten').fill('Capaciteit bij de gemeenten');
-	await article.getByLabel(verdict, { exact: true }).check();
-	await article.getByLabel('Toelichting op het voorstel').fill(`Voorstel: ${verdict.toLowerCase()}`);
-	await article.getByRole('button', { name: 'Evaluatie opslaan' }).click();
-	await expect(article.getByText(/^Ingevuld door /)).toBeVisible();
+	await page.locator(`[data-action-id="${action.id}"]`).getByRole('link', { name: action.title, exact: true }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Evaluatie: ${action.title}`);
+	if (status) await page.getByLabel('Status op de evaluatiedatum').selectOption({ label: status });
+	await page.getByLabel('Wat is bereikt').fill(achieved);
+	await page.getByLabel('Knelpunten').fill('Capaciteit bij de gemeenten');
+	await page.getByLabel(verdict, { exact: true }).check();
+	await page.getByLabel('Toelichting op het voorstel').fill(`Voorstel: ${verdict.toLowerCase()}`);
+	await page.getByRole('button', { name: 'Evaluatie opslaan' }).click();
+	await expect(page.getByText('De evaluatie is opgeslagen.')).toBeVisible();
+	await expect(page.getByText(/^Ingevuld door /)).toBeVisible();
+	await page.getByRole('link', { name: 'Terug naar de lijst' }).click();
+	await expect(page.locator(`[data-action-id="${action.id}"]`)).toHaveAttribute('data-state', 'done');
 }
 
 test('a region holds its yearly evaluation: prepare, vote live, decide, close, and compare the frozen version', async ({ browser, baseURL }) => {
@@ -76,7 +80,7 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 
 	// Two leads prepare reviews: the admin and the werkgroep member, who follows the reminder to the actions asked of them.
 	await admin.goto(`/evaluaties/${cycleId}`);
-	await expect(admin.getByRole('heading', { name: /^Nog te evalueren/ })).toBeVisible();
+	await expect(admin.getByRole('heading', { name: 'Acties om te evalueren' })).toBeVisible();
 	await fillReview(admin, dropped, 'Verlaten', 'Niet van de grond gekomen');
 	await reminder.getByRole('link', { name: 'Naar mijn evaluaties' }).click();
 	await expect(editor.getByText('Je ziet alleen de acties waarvan de evaluatie aan jou gevraagd is.')).toBeVisible();
@@ -147,7 +151,11 @@ test('a region holds its yearly evaluation: prepare, vote live, decide, close, a
 	await expect(editor.getByText('Besloten: Vernieuwen')).toBeVisible();
 
 	// Closing: refused while actions lack a decision, accepted with "besluit later".
+	// the preview lists what closing will do before anything happens
 	await admin.goto(`/evaluaties/${cycleId}`);
+	await admin.getByRole('link', { name: 'Bekijk wat afsluiten doet' }).click();
+	await expect(admin.locator(`[data-outcome="archive"] [data-action-id="${dropped.id}"]`)).toBeVisible();
+	await expect(admin.locator(`[data-outcome="renew"] [data-action-id="${renewed.id}"]`)).toBeVisible();
 	await admin.getByRole('button', { name: 'Evaluatie afsluiten' }).click();
 	await expect(admin.getByRole('alert')).toContainText('acties zonder besluit');
 	await admin.getByLabel('Acties zonder besluit krijgen ‘besluit later’').check();

@@ -40,6 +40,7 @@ export function ruleMessage(error: RuleError, missing?: string[]): string {
 	if (error === 'already_closed') return m.review_error_already_closed();
 	if (error === 'undecided') return m.review_error_undecided({ count: missing?.length ?? 0 });
 	if (error === 'not_draft') return m.review_error_not_draft();
+	if (error === 'plan_changed') return m.evalprep_close_changed();
 	return m.review_error_not_open();
 }
 

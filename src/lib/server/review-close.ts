@@ -1,33 +1,15 @@
 import { createHash } from 'node:crypto';
+import { CLOSE_OUTCOMES, type CloseOutcome, type ClosePlanItem } from '../review-outcomes.ts';
 import type { CycleAction, DecisionRow, ReviewRow } from './review.ts';
 
+export { CLOSE_OUTCOMES, type CloseOutcome, type ClosePlanItem };
+
 /**
- * What closing a cycle does to each action, decided before anything is
- * written. The preview page shows this plan and closeCycle carries out this
- * same plan, so what the admin confirms is what happens:
- *
- * - verdict drop ("verlaten"): the action is archived, with the decision's text (or the review's reason)
- * - verdict renew ("vernieuwen"): a successor is made from the card, the action itself is archived
- * - verdict strengthen ("versterken"): the action stays, flagged with the decision's text
- * - verdict keep ("vasthouden"): the action stays as it is
- * - no verdict ("besluit later", or no decision at all once confirmed): the action stays, the decision waits
+ * What closing a cycle does to each action (the outcomes are described in
+ * review-outcomes.ts), decided before anything is written. The preview page
+ * shows this plan and closeCycle carries out this same plan, so what the
+ * admin confirms is what happens.
  */
-export type CloseOutcome = 'archive' | 'renew' | 'flag' | 'keep' | 'later';
-
-export const CLOSE_OUTCOMES: readonly CloseOutcome[] = ['archive', 'renew', 'flag', 'keep', 'later'];
-
-export interface ClosePlanItem {
-	actionId: string;
-	title: string;
-	themeTitle: string;
-	themeNumber: string | null;
-	outcome: CloseOutcome;
-	/** archive and renew: the archive reason; flag: the flag's text */
-	reason: string | null;
-	/** no decision recorded yet: closing records "besluit later" for it (only when confirmed) */
-	undecided: boolean;
-}
-
 export interface ClosePlan {
 	items: ClosePlanItem[];
 	/** the actions without any decision, in plan order */
@@ -36,6 +18,7 @@ export interface ClosePlan {
 	key: string;
 }
 
+/** What closing would do now, from the cycle's actions, decisions and reviews (pure; loadClosePlan in review.ts reads them). */
 export function planClose(input: { actions: CycleAction[]; decisions: DecisionRow[]; reviews: Pick<ReviewRow, 'actionId' | 'reason'>[] }): ClosePlan {
 	const decisionBy = new Map(input.decisions.map((d) => [d.actionId, d]));
 	const reasonBy = new Map(input.reviews.map((r) => [r.actionId, r.reason]));
