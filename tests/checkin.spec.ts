@@ -49,7 +49,7 @@ test('an ambassador is asked, files a check-in, the digest lists it and another 
 	const ambassador = await ambassadorContext.newPage();
 	await login(ambassador, 'ambassador');
 	await ambassador.goto('/inbox');
-	const item = ambassador.locator('.kring-inbox__item', { hasText: `Je wordt gevraagd om een check-in voor ‘${OWN_THEME}’` });
+	const item = ambassador.locator('.kring-inbox__item', { hasText: `Je wordt gevraagd om een check-in voor thema ‘${OWN_THEME}’` });
 	await expect(item).toHaveCount(1);
 	await expectAccessible(ambassador);
 	await item.getByRole('link', { name: 'Check-in geven' }).click();

@@ -97,7 +97,7 @@ describe('the rhythm and rounds', () => {
 		await sendNotificationMails(t.db, { mailer, baseUrl: 'https://kring.example.nl', now: T0 + 60_000 });
 		const mine = sent.filter((mail) => mail.to === 'amb@example.test');
 		expect(mine).toHaveLength(1);
-		expect(mine[0].text).toContain('Hoe staat het met ‘Eerste thema’ (Regioplan)?');
+		expect(mine[0].text).toContain('Hoe staat het met thema ‘Eerste thema’ (Regioplan)?');
 		expect(sent.some((mail) => mail.to === 'ghost@example.test')).toBe(false);
 		sent.length = 0;
 		await sendNotificationMails(t.db, { mailer, baseUrl: 'https://kring.example.nl', now: T0 + 120_000 });
