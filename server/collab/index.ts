@@ -20,6 +20,7 @@ import { createMessageReceiver } from './message-receiver.ts';
 import { encodeAccess, encodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, encodeAwareness } from './protocol.ts';
 import { resolveSettings, type CollabServerOptions } from './settings.ts';
 import { createSweeper } from './sweep.ts';
+import { startCheckpointer } from './checkpoint.ts';
 import { collabStore, docFromStored, type UpdateOrigin } from './store.ts';
 import { asBuffer, errorText } from './util.ts';
 
@@ -611,6 +612,10 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	// ------------------------------------------------------------ revocation
 
+	const checkpointer = options.checkpointIntervalMs
+		? startCheckpointer(sqlite, log, options.checkpointIntervalMs, options.observe?.checkpoint)
+		: null;
+
 	const sweeper = createSweeper({
 		sqlite,
 		sessionPolicy: options.sessionPolicy,
@@ -694,6 +699,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			doc.ydoc.destroy();
 		}
 		wss.close();
+		await checkpointer?.stop();
 	}
 
 	return {

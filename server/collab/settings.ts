@@ -55,6 +55,11 @@ export interface CollabServerOptions {
 	 */
 	paceAfterMs?: number;
 	/**
+	 * WAL checkpoints run in a worker thread this often instead of inside a
+	 * commit (checkpoint.ts). Default 0: left to SQLite (see checkpoint.ts why).
+	 */
+	checkpointIntervalMs?: number;
+	/**
 	 * Edits of one author further apart than this start a new editing session
 	 * in the document's history (HISTORY_SESSION_GAP_MS). Default 5 minutes.
 	 */
@@ -68,6 +73,8 @@ export interface CollabServerOptions {
 		close?(code: number, name: string): void;
 		/** one slice of the socket re-check (sweep.ts), and how many sockets it checked */
 		recheckSlice?(seconds: number, sockets: number): void;
+		/** a WAL checkpoint of the worker (checkpoint.ts): frames in the WAL, frames copied */
+		checkpoint?(frames: number, copied: number): void;
 	};
 }
 
