@@ -90,3 +90,34 @@ test('the warning endpoint takes only a kind and a count, signed in, and refuses
 	await expect(admin.locator('main')).not.toContainText('111222333');
 	await adminContext.close();
 });
+
+test('a BSN typed in a card title warns too, and the rewrite reaches the saved title', async ({ page }) => {
+	test.setTimeout(90_000);
+	await login(page, 'editor');
+	const plan = await planBySlug(page, NOG_PLAN);
+	const outline = (await (await page.request.get(`/api/plans/${plan.id}`)).json()) as Outline;
+	const actionId = outline.chapters.flatMap((c) => c.themes).flatMap((t) => t.actions)[2].id;
+	await page.goto(`/plannen/${plan.id}/acties/${actionId}`);
+
+	const title = page.locator('#actie-titel');
+	await expect(title).toBeEditable();
+	const original = await title.inputValue();
+	const warning = page.getByRole('status').filter({ hasText: 'BSN' });
+	await title.click();
+	await page.keyboard.press('Control+End');
+	await page.keyboard.type(' BSN 111222333');
+	await expect(warning).toBeVisible();
+	await page.getByRole('button', { name: 'Vervang door [verwijderd]' }).click();
+	await expect(title).toHaveValue(`${original} BSN [verwijderd]`);
+	await expect(warning).toHaveCount(0);
+	await expect(page.getByText('Alle wijzigingen opgeslagen')).toBeVisible();
+	await page.reload();
+	await expect(title).toHaveValue(`${original} BSN [verwijderd]`);
+
+	// leave the demo card as it was
+	await title.fill(original);
+	await title.press('Tab');
+	await expect(page.getByText('Alle wijzigingen opgeslagen')).toBeVisible();
+	await page.reload();
+	await expect(title).toHaveValue(original);
+});

@@ -62,6 +62,8 @@ export function redactField(el: Watched, finding: Pick<ClientDataFinding, 'start
 		if (at < 0) return false;
 		el.setRangeText(REDACTED, at, at + finding.text.length, 'end');
 		el.dispatchEvent(new Event('input', { bubbles: true }));
+		// a field that saves when it is left (not while typing) saves on change: the focus is already elsewhere
+		el.dispatchEvent(new Event('change', { bubbles: true }));
 		return true;
 	}
 	const editor = tiptapOf(el);
