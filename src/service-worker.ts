@@ -52,6 +52,14 @@ sw.addEventListener('activate', (event) => {
 	);
 });
 
+/** Cache writes one after another, so a forget never overtakes a keep that came after it. */
+let turn: Promise<unknown> = Promise.resolve();
+function inTurn(work: () => Promise<void>): Promise<void> {
+	const next = turn.then(work, work);
+	turn = next.catch(() => {});
+	return next;
+}
+
 /** Whose pages the caches hold; kept in a cache so it survives the worker being stopped. */
 let currentUser: string | null | undefined;
 
@@ -110,7 +118,7 @@ async function offlinePage(): Promise<Response> {
 	return new Response(offlinePageHtml(pages, stylesheets), { status: 503, statusText: 'Offline', headers: OFFLINE_PAGE_HEADERS });
 }
 
-async function networkFirst(request: Request, kind: 'page' | 'data' | 'navigate'): Promise<Response> {
+async function networkFirst(request: Request, kind: 'page' | 'data' | 'navigate', event: FetchEvent): Promise<Response> {
 	let response: Response;
 	try {
 		response = await fetch(request);
@@ -123,12 +131,15 @@ async function networkFirst(request: Request, kind: 'page' | 'data' | 'navigate'
 		return offlinePage();
 	}
 	const user = responseUser(response);
-	if (user !== undefined) await noteUser(user);
-	if (kind !== 'navigate' && user && mayKeep(kind, response)) {
-		const copy = response.clone();
-		const cache = await caches.open(pagesCacheName(version, user));
-		await cache.put(request, copy);
-	}
+	if (user === undefined) return response;
+	// Kept after the page has its answer: forgetting another person's pages comes first.
+	const copy = kind !== 'navigate' && user && mayKeep(kind, response) ? response.clone() : null;
+	event.waitUntil(
+		inTurn(async () => {
+			await noteUser(user);
+			if (copy && user) await (await caches.open(pagesCacheName(version, user))).put(request, copy);
+		})
+	);
 	return response;
 }
 
@@ -137,10 +148,10 @@ sw.addEventListener('fetch', (event) => {
 	const url = new URL(request.url);
 	if (request.method === 'POST' && url.origin === sw.location.origin && url.pathname === '/logout') {
 		// Logging out: this person's pages leave the device before the session ends.
-		event.respondWith(forgetPages().then(() => fetch(request)));
+		event.respondWith(inTurn(forgetPages).catch(() => {}).then(() => fetch(request)));
 		return;
 	}
 	const kind = classifyRequest({ url, method: request.method, mode: request.mode, origin: sw.location.origin, shell: shellPaths });
 	if (kind === 'network') return;
-	event.respondWith(kind === 'shell' ? fromShell(request) : networkFirst(request, kind));
+	event.respondWith(kind === 'shell' ? fromShell(request) : networkFirst(request, kind, event));
 });

@@ -139,6 +139,24 @@ test('a page never opened shows the offline page, with the pages kept on this de
 	await context.close();
 });
 
+test('offline, a link to a page opened before opens its kept copy, a link to another the offline page', async ({ browser }) => {
+	const { context, page } = await userContext(browser, 'arnhem');
+	const { planId, action } = await arnhemAction(page, 5);
+	await withServiceWorker(page);
+	await page.goto(`/plannen/${planId}`);
+	const planTitle = (await page.getByRole('heading', { level: 1 }).textContent())?.trim() ?? '';
+	await openCard(page, `/plannen/${planId}/acties/${action.id}`);
+
+	await context.setOffline(true);
+	// the breadcrumb back to the plan: a client-side navigation whose data was never fetched
+	await page.getByRole('link', { name: planTitle, exact: true }).first().click();
+	await expect(page).toHaveURL(new RegExp(`/plannen/${planId}$`));
+	await expect(page.getByRole('heading', { level: 1, name: planTitle })).toBeVisible();
+	await page.getByRole('link', { name: 'Tijdlijn', exact: true }).first().click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Geen verbinding' })).toBeVisible();
+	await context.close();
+});
+
 test('after logout this browser keeps no pages and no texts', async ({ browser }) => {
 	const { context, page } = await userContext(browser, 'arnhem');
 	const { planId, action } = await arnhemAction(page, 4);

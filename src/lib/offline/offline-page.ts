@@ -57,7 +57,7 @@ ${links}
 </style>
 </head>
 <body class="voorbeeld-theme utrecht-document utrecht-document--surface">
-<main id="inhoud" class="kring-container kring-reading kring-offline">
+<main id="inhoud" class="kring-container kring-reading kring-stack kring-offline">
 <h1 class="nl-heading nl-heading--level-1">Geen verbinding</h1>
 <p class="nl-paragraph">Deze pagina staat niet op dit apparaat, en zonder internetverbinding kan Kring haar niet ophalen. Probeer het opnieuw zodra je weer verbinding hebt.</p>
 <p class="nl-paragraph"><a class="nl-link" href="">Opnieuw proberen</a></p>
