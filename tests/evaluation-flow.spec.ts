@@ -60,9 +60,11 @@ test.describe('preparing and closing an evaluation', () => {
 	let actions: CycleJson['actions'];
 
 	async function as(browser: Browser, account: AccountName, width = 1280): Promise<Page> {
-		const context = await browser.newContext({ baseURL: base, viewport: { width, height: 900 } });
+		const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
 		const page = await context.newPage();
 		await login(page, account);
+		// on a phone the sign-out button sits in the header's menu: sign in wide, then narrow the window
+		if (width !== 1280) await page.setViewportSize({ width, height: 720 });
 		return page;
 	}
 
