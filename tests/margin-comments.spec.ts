@@ -57,6 +57,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 test('at 1440 px an anchored thread sits in the margin beside its passage', async ({ page }) => {
+	test.slow();
 	await page.setViewportSize({ width: 1440, height: 900 });
 	await login(page, 'viewer');
 	await page.goto(await actionUrl(page, 5));
@@ -83,7 +84,37 @@ test('at 1440 px an anchored thread sits in the margin beside its passage', asyn
 	await expectAccessible(page);
 });
 
+test('at 1440 px a new thread is written beside its passage and the page does not move', async ({ page }) => {
+	test.slow();
+	await page.setViewportSize({ width: 1440, height: 900 });
+	await login(page, 'viewer');
+	await page.goto(await actionUrl(page, 10));
+	const field = firstField(page);
+	const content = field.locator('.kring-rte__content');
+	await content.scrollIntoViewIfNeeded();
+	await content.click();
+	await page.keyboard.press('Control+Home');
+	for (let i = 0; i < 9; i++) await page.keyboard.press('Shift+ArrowRight');
+	await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0)))));
+	const before = await page.evaluate(() => window.scrollY);
+	await field.getByRole('button', { name: /Reageer op selectie/ }).click();
+	const composer = page.locator('.kring-margin__column').getByLabel('Je reactie');
+	await expect(composer).toBeFocused();
+	expect(await page.evaluate(() => window.scrollY)).toBe(before);
+	// the new thread's box starts level with the selected passage (the first line of the text)
+	const [box, text] = [(await page.locator('.kring-margin__draft').boundingBox())!, (await content.boundingBox())!];
+	expect(box.x).toBeGreaterThanOrEqual(text.x + text.width);
+	expect(Math.abs(box.y - text.y)).toBeLessThan(28);
+	await composer.fill('Naast de tekst geschreven');
+	await page.locator('.kring-margin__column').getByRole('button', { name: 'Plaatsen' }).click();
+	const threadId = await field.locator('.kring-anchor').first().getAttribute('data-thread');
+	await expect(page.locator(`.kring-margin__column #discussie-${threadId}`)).toBeFocused();
+	expect(await page.evaluate(() => window.scrollY)).toBe(before);
+	await expectAccessible(page);
+});
+
 test('clicking a passage focuses its thread in the margin without scrolling the page', async ({ page }) => {
+	test.slow();
 	await page.setViewportSize({ width: 1440, height: 900 });
 	await login(page, 'viewer');
 	await page.goto(await actionUrl(page, 6));
@@ -102,6 +133,7 @@ test('clicking a passage focuses its thread in the margin without scrolling the 
 });
 
 test('the keyboard goes from the passage to its thread (Alt+Enter) and back (Toon in de tekst) without scrolling', async ({ page }) => {
+	test.slow();
 	await page.setViewportSize({ width: 1440, height: 900 });
 	await login(page, 'viewer');
 	await page.goto(await actionUrl(page, 7));
@@ -128,6 +160,7 @@ test('the keyboard goes from the passage to its thread (Alt+Enter) and back (Too
 
 for (const width of [800, 320]) {
 	test(`at ${width} px the threads stay in the list below and nothing scrolls sideways`, async ({ page }) => {
+		test.slow();
 		await login(page, 'viewer');
 		await page.setViewportSize({ width, height: 900 });
 		await page.goto(await actionUrl(page, width === 800 ? 8 : 9));
@@ -145,6 +178,7 @@ for (const width of [800, 320]) {
 }
 
 test('the plan page marks a passage with an open thread and its link leads to the thread', async ({ page }) => {
+	test.slow();
 	await page.setViewportSize({ width: 1440, height: 900 });
 	await login(page, 'viewer');
 	const { planId, outline: o } = await outline(page);
@@ -179,6 +213,7 @@ test('the plan page marks a passage with an open thread and its link leads to th
 });
 
 test('the plan page marks nothing once the thread is resolved', async ({ page }) => {
+	test.slow();
 	await page.setViewportSize({ width: 1440, height: 900 });
 	await login(page, 'editor');
 	const { planId, outline: o } = await outline(page);
