@@ -56,6 +56,8 @@ export interface LoadedDoc {
 	failed: boolean;
 	unloadTimer: NodeJS.Timeout | null;
 	compactionScheduled: boolean;
+	/** performance.now() of the last commit of an update of this document (a large one is compacted once it is quiet) */
+	lastCommitAt: number;
 	projectionTimer: NodeJS.Timeout | null;
 	projectionFirst: number;
 	projectionLast: number;
@@ -103,6 +105,7 @@ export function createLoadedDoc(options: {
 		failed: false,
 		unloadTimer: null,
 		compactionScheduled: false,
+		lastCommitAt: 0,
 		projectionTimer: null,
 		projectionFirst: 0,
 		projectionLast: 0,
@@ -189,6 +192,21 @@ export function compactLoadedDoc(doc: LoadedDoc, store: CollabStore, inTransacti
 export function compactionDue(doc: LoadedDoc, settings: CollabSettings): boolean {
 	if (doc.storedUpdates < settings.compactAfterUpdates) return false;
 	return doc.storedBytes >= doc.snapshotBytes || doc.storedUpdates >= settings.compactAfterUpdates * 10;
+}
+
+/** a document whose snapshot is larger than this is compacted only when quiet (COMPACT_QUIET_MS without commits) */
+export const LARGE_DOCUMENT_BYTES = 256 * 1024;
+export const COMPACT_QUIET_MS = 1000;
+
+/**
+ * When a due compaction may run: a small document at once; a large one —
+ * rewriting its snapshot blocks the event loop for milliseconds — only once
+ * nobody committed to it for COMPACT_QUIET_MS, unless its stored updates
+ * reach ten times the threshold. Returns the wait in ms, 0 for now.
+ */
+export function compactionWait(doc: LoadedDoc, settings: CollabSettings, now = performance.now()): number {
+	if (doc.snapshotBytes < LARGE_DOCUMENT_BYTES || doc.storedUpdates >= settings.compactAfterUpdates * 10) return 0;
+	return Math.max(0, doc.lastCommitAt + COMPACT_QUIET_MS - now);
 }
 
 /** Every known awareness state of the document, as one message. */

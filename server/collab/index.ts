@@ -11,6 +11,7 @@ import {
 	applyIncoming,
 	awarenessSnapshot,
 	compactionDue,
+	compactionWait,
 	compactLoadedDoc,
 	createLoadedDoc,
 	hasPending,
@@ -337,6 +338,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				w.doc.lastSeq += 1;
 				w.doc.storedUpdates += 1;
 				w.doc.storedBytes += w.update.byteLength;
+				w.doc.lastCommitAt = performance.now();
 			}
 		}
 
@@ -452,13 +454,24 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		if (err) log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
 	}
 
+	/** Compacts soon: in the next turn, or for a large document once it is quiet (compactionWait). */
 	function scheduleCompaction(doc: LoadedDoc): void {
 		if (doc.compactionScheduled) return;
 		doc.compactionScheduled = true;
-		setImmediate(() => {
+		const attempt = () => {
+			if (docs.get(doc.name) !== doc) {
+				doc.compactionScheduled = false;
+				return;
+			}
+			const wait = compactionWait(doc, cfg);
+			if (wait > 0 && !closing) {
+				setTimeout(attempt, wait).unref();
+				return;
+			}
 			doc.compactionScheduled = false;
-			if (docs.get(doc.name) === doc) compact(doc);
-		});
+			compact(doc);
+		};
+		setImmediate(attempt);
 	}
 
 	// ------------------------------------------------------------ projection
