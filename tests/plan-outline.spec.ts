@@ -133,6 +133,29 @@ test('a theme section shows who has one of its cards open, and not once they lea
 	}
 });
 
+test('offline, the theme section no longer claims anyone is at work; back online it knows again', async ({ page, browser }) => {
+	await page.setViewportSize({ width: 1440, height: 900 });
+	await login(page, 'viewer');
+	const { planId, themes } = await openPlan(page);
+	const theme = themes[themes.length - 2];
+	const action = theme.actions[0];
+	const here = section(page, theme.id).getByRole('list', { name: `Nu bezig in ${theme.title}` });
+
+	const context = await browser.newContext();
+	const editor = await context.newPage();
+	try {
+		await login(editor, 'editor');
+		await editor.goto(`/plannen/${planId}/acties/${action.id}`);
+		await expect(here.getByText('Joris van Dam')).toBeVisible({ timeout: 8000 });
+		await page.context().setOffline(true);
+		await expect(here).toHaveCount(0);
+		await page.context().setOffline(false);
+		await expect(here.getByText('Joris van Dam')).toBeVisible({ timeout: 10_000 });
+	} finally {
+		await context.close();
+	}
+});
+
 test('the plan page with its outline passes axe and does not scroll sideways at 320 px', async ({ page }) => {
 	await page.setViewportSize({ width: 1440, height: 900 });
 	await login(page, 'viewer');
