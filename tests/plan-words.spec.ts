@@ -96,6 +96,13 @@ test('an ambassador is named as ambassador of the theme, not as lezer', async ({
 	await fatma.setViewportSize({ width: 1440, height: 900 });
 	await fatma.screenshot({ path: test.info().outputPath('home-1440.png'), fullPage: true });
 
+	// her account page names her role in the region the same way, and fits a phone
+	await fatma.goto('/account');
+	const role = fatma.locator('dt', { hasText: 'Rol in Noord-Oost Gelderland' }).locator('xpath=following-sibling::dd[1]');
+	await expect(role).toContainText('Ambassadeur ');
+	await expectAccessible(fatma);
+	await expectFitsPhone(fatma, 'Mijn account');
+
 	// the members page lists her roles strongest first: the ambassadorship before Lezer
 	const admin = await asUser(browser, 'admin');
 	await admin.goto('/regios/noord-oost-gelderland/leden');

@@ -1,7 +1,6 @@
 import { loadUserRoles } from '$lib/server/access';
-import { listMunicipalityAdoptions, listMyThemes, sharedThemePlural } from '$lib/server/home';
-import { strongestRoleInRegion } from '$lib/member-roles';
-import { listMyMunicipalities, listMyRegions } from '$lib/server/membership';
+import { listMunicipalityAdoptions, listMyRegionRoles, listMyThemes, sharedThemePlural } from '$lib/server/home';
+import { listMyMunicipalities } from '$lib/server/membership';
 import { listPlans } from '$lib/server/plan';
 import { planWordsById } from '$lib/server/plan-words';
 import { listMyReviewTasks } from '$lib/server/reminder';
@@ -14,8 +13,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 	const user = locals.user!;
 	const roles = await loadUserRoles(db, user.id);
 	const reader = { id: user.id, roles };
-	const [regions, municipalities, plans, themes, reviewTasks, threads] = await Promise.all([
-		listMyRegions(db, user.id),
+	const [{ regions, roleNames }, municipalities, plans, themes, reviewTasks, threads] = await Promise.all([
+		listMyRegionRoles(db, user.id),
 		listMyMunicipalities(db, user.id),
 		listPlans(db, roles),
 		listMyThemes(db, user.id),
@@ -26,15 +25,10 @@ export const load: PageServerLoad = async ({ locals }) => {
 		Promise.all(municipalities.map(async (mu) => ({ municipality: mu, actions: await listMunicipalityAdoptions(db, mu.id) }))),
 		planWordsById(db, threads.map((t) => t.planId))
 	]);
-	// ambassadorships of themes still in use (an archived theme is nobody's work any more)
-	const current = { ...roles, ambassadorOf: new Map([...roles.ambassadorOf].filter(([id]) => themes.some((t) => t.id === id))) };
 	return {
 		// each region with the strongest role the user holds there (an ambassador is named as one, not as lezer)
-		regions: regions.map((r) => ({ ...r, strongest: strongestRoleInRegion(current, r.id) })),
-		roleNames: {
-			municipalities: Object.fromEntries(municipalities.map((mu) => [mu.id, mu.name])),
-			themes: Object.fromEntries(themes.map((t) => [t.id, t.title]))
-		},
+		regions,
+		roleNames,
 		municipalities,
 		plans,
 		themes,

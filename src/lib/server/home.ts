@@ -1,5 +1,8 @@
 import { parsePlanWords } from '../level-words.ts';
+import { strongestRoleInRegion } from '../role-strength.ts';
+import { loadUserRoles } from './access.ts';
 import type { Db } from './db.ts';
+import { listMyMunicipalities, listMyRegions } from './membership.ts';
 
 /** Themes the user is ambassador of, with their plan and the plan's own level words. */
 export async function listMyThemes(db: Db, userId: string) {
@@ -51,4 +54,27 @@ export async function listMunicipalityAdoptions(db: Db, municipalityId: string) 
 		.orderBy('p.title')
 		.orderBy('a.position')
 		.execute();
+}
+
+/**
+ * The user's regions, each with the strongest role they hold there
+ * (strongestRoleInRegion) and the names that role's label needs: Mijn Kring
+ * and the account page name a person the same way.
+ */
+export async function listMyRegionRoles(db: Db, userId: string) {
+	const [regions, roles, themes, municipalities] = await Promise.all([
+		listMyRegions(db, userId),
+		loadUserRoles(db, userId),
+		listMyThemes(db, userId),
+		listMyMunicipalities(db, userId)
+	]);
+	// ambassadorships of themes still in use (an archived theme is nobody's work any more)
+	const held = { ...roles, ambassadorOf: new Map([...roles.ambassadorOf].filter(([id]) => themes.some((t) => t.id === id))) };
+	return {
+		regions: regions.map((r) => ({ ...r, strongest: strongestRoleInRegion(held, r.id) })),
+		roleNames: {
+			municipalities: Object.fromEntries(municipalities.map((mu) => [mu.id, mu.name])),
+			themes: Object.fromEntries(themes.map((t) => [t.id, t.title]))
+		}
+	};
 }

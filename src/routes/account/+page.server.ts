@@ -6,6 +6,7 @@ import { changePassword } from '$lib/server/account';
 import { formToObject, parseInput, type FieldErrors } from '$lib/server/forms';
 import { checkPasswordStrength, verifyPassword } from '$lib/server/password';
 import { forgetDevices } from '$lib/server/login-device';
+import { listMyRegionRoles } from '$lib/server/home';
 import { getRuntime } from '$lib/server/runtime';
 import { getPasswordHash } from '$lib/server/user';
 import { accountActions, loadAccount } from './account.server';
@@ -21,7 +22,12 @@ const ChangePasswordInput = v.object({
 	repeat: v.pipe(v.string(() => m.password_mismatch()), v.maxLength(1024, () => m.validation_too_long()))
 });
 
-export const load: PageServerLoad = async ({ locals }) => ({ user: locals.user!, ...(await loadAccount(locals.user!.id)) });
+export const load: PageServerLoad = async ({ locals }) => ({
+	user: locals.user!,
+	...(await loadAccount(locals.user!.id)),
+	// the strongest role in each region, named as on Mijn Kring
+	regionRoles: await listMyRegionRoles(getRuntime().db, locals.user!.id)
+});
 
 export const actions: Actions = {
 	password: async ({ request, locals, getClientAddress }) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { byStrength, rolesInRegion, strongestRole, strongestRoleInRegion, strongestRoleLabel, type HeldRoles } from './member-roles.ts';
+import { strongestRoleLabel } from './member-roles.ts';
+import { byStrength, rolesInRegion, strongestRole, strongestRoleInRegion, type HeldRoles } from './role-strength.ts';
 
 const held = (over: Partial<HeldRoles>): HeldRoles => ({ regionRoles: new Map(), municipalEditor: new Map(), ambassadorOf: new Map(), ...over });
 const names = {
