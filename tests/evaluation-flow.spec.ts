@@ -160,9 +160,9 @@ test.describe('preparing and closing an evaluation', () => {
 		expect(await marked()).toBe(0);
 
 		await admin.getByRole('button', { name: 'Evaluatie opslaan' }).click();
-		const verdict = admin.getByRole('group', { name: 'Voorstel' });
+		const verdict = admin.getByRole('radiogroup', { name: 'Voorstel' });
 		await expect(verdict).toContainText('Kies vasthouden, versterken, vernieuwen of verlaten.');
-		await expect(verdict.getByRole('radio').first()).toHaveAttribute('aria-invalid', 'true');
+		await expect(verdict).toHaveAttribute('aria-invalid', 'true');
 		await expect(verdict.getByRole('radio').first()).toBeFocused();
 		await expect(admin.getByLabel('Knelpunten')).toHaveValue('Te weinig menskracht');
 		await expect(admin.getByLabel('Knelpunten')).not.toHaveAttribute('aria-invalid', 'true');
