@@ -4,11 +4,11 @@ import { expect, test, type Browser, type BrowserContext, type Page } from '@pla
 import { simpleParser } from 'mailparser';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { ACCOUNTS, expectAccessible, PASSWORD } from './fixtures.ts';
+import { freePort } from './server-process.ts';
 
 /**
  * Password reset, MFA and the account pages against a REAL SMTP server. The
@@ -30,17 +30,6 @@ let kring: ChildProcess;
 let baseURL: string;
 let dataDir: string;
 let stderr = '';
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as AddressInfo;
-			probe.close(() => resolve(port));
-		});
-	});
-}
 
 // Each test walks several pages with axe and mail round trips: more than the default 45 s on a loaded 2-core machine.
 test.describe.configure({ mode: 'serial', timeout: 150_000 });

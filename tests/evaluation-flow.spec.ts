@@ -1,11 +1,11 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectAccessible, expectFitsPhone, login, planBySlug, type AccountName } from './fixtures.ts';
+import { freePort, waitForHealth } from './server-process.ts';
 
 /**
  * Preparing and closing an evaluation as people do it: one list with its
@@ -19,30 +19,6 @@ const KENNEMERLAND = 'kennemerland-actieprogramma-2021-2024';
 
 interface CycleJson {
 	actions: { id: string; title: string; decision: { verdict: string | null; successorActionId: string | null } | null }[];
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-async function waitForHealth(url: string): Promise<void> {
-	for (let i = 0; i < 240; i++) {
-		try {
-			if ((await fetch(`${url}/healthz`)).ok) return;
-		} catch {
-			/* not listening yet */
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	throw new Error('server did not become healthy');
 }
 
 async function postAction(page: Page, url: string, form: Record<string, string>, origin: string) {

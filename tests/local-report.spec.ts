@@ -1,11 +1,11 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectAccessible, login, planBySlug, SAMEN_VEILIG_PLAN } from './fixtures';
+import { freePort, waitForHealth } from './server-process.ts';
 
 /**
  * Local reporting per gemeente and next year's text: an Arnhem editor writes
@@ -157,30 +157,6 @@ test.describe('local reporting per gemeente', () => {
 // ——— next year's text, on a Kring of its own ———
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-async function waitForHealth(url: string): Promise<void> {
-	for (let i = 0; i < 240; i++) {
-		try {
-			if ((await fetch(`${url}/healthz`)).ok) return;
-		} catch {
-			/* not listening yet */
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	throw new Error('server did not become healthy');
-}
 
 test.describe("next year's text after an evaluation", () => {
 	test.describe.configure({ mode: 'serial' });

@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitForHealth } from './server-process.ts';
 
 /**
  * Behind a reverse proxy every request comes from the proxy's address. With
@@ -20,30 +20,6 @@ const FREE_FAILURES = 50;
 let server: ChildProcess | undefined;
 let dir: string;
 let base: string;
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			probe.close(() => resolve(port));
-		});
-	});
-}
-
-async function waitForHealth(url: string): Promise<void> {
-	for (let i = 0; i < 120; i++) {
-		try {
-			if ((await fetch(`${url}/healthz`)).ok) return;
-		} catch {
-			/* not listening yet */
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	throw new Error('server did not become healthy');
-}
 
 /** A failed sign-in (unknown address, so only the client address is counted twice) as the proxy forwards it. */
 async function failedLogin(forwardedFor: string, email: string): Promise<number> {

@@ -1,12 +1,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSmtp } from '../src/lib/server/test-smtp.ts';
 import { expectAccessible, login } from './fixtures';
+import { freePort, waitForHealth } from './server-process.ts';
 
 /**
  * First start on an empty database: this spec starts its own Kring with
@@ -24,18 +24,6 @@ let dir: string;
 let base: string;
 let setupLink: string;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			probe.close(() => resolve(port));
-		});
-	});
-}
 
 /** Resolves with the setup link from the first JSON log line that carries one. */
 function readSetupLink(child: ChildProcess): Promise<string> {
@@ -61,18 +49,6 @@ function readSetupLink(child: ChildProcess): Promise<string> {
 		});
 		child.once('exit', (code) => reject(new Error(`server exited (${code}) before logging a setup link\n${buffer}\n${stderr}`)));
 	});
-}
-
-async function waitForHealth(url: string): Promise<void> {
-	for (let i = 0; i < 120; i++) {
-		try {
-			if ((await fetch(`${url}/healthz`)).ok) return;
-		} catch {
-			/* not listening yet */
-		}
-		await new Promise((r) => setTimeout(r, 500));
-	}
-	throw new Error('server did not become healthy');
 }
 
 async function expectNoSidewaysScroll(page: Page): Promise<void> {

@@ -4,13 +4,14 @@ import * as encoding from 'lib0/encoding';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent, get as httpGet } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { ACCOUNTS, PASSWORD, type AccountName } from './fixtures';
+import { freePort } from './server-process.ts';
 
 /**
  * Operations against a Kring of its own (spawned like tests/setup.spec.ts, on
@@ -36,18 +37,6 @@ interface Running {
 	child: ChildProcess;
 	log: () => Array<Record<string, unknown>>;
 	exited: Promise<number | null>;
-}
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			const p = typeof address === 'object' && address ? address.port : 0;
-			probe.close(() => resolve(p));
-		});
-	});
 }
 
 async function start(): Promise<Running> {
