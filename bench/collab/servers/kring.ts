@@ -72,6 +72,10 @@ const collab = createCollabServer({
 	logger,
 	origin: ORIGIN,
 	sessionPolicy,
+	// every benchmark client signs in as the one bench user with one session: lift the
+	// per-person socket limits (64 / 32 by default) that would refuse client 65 onwards
+	maxConnectionsPerUser: 100_000,
+	maxConnectionsPerSession: 100_000,
 	async onDocumentChange(_name, doc, resource) {
 		await projectDocument(db, resource.ref, resource.planId, doc);
 	}
