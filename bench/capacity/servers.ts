@@ -6,8 +6,8 @@
  *    build` first; KRING_BUILD_DIR is honoured) on the capacity database,
  *    with its production defaults: upgrade checks, the socket re-check every
  *    3 s, the projection, the plan event streams;
- *  - reference: bench/collab/servers/reference.ts (@y/websocket-server,
- *    unmodified, no store), which reports its port over IPC.
+ *  - reference: reference.ts (@y/websocket-server, unmodified, no store),
+ *    which reports its port over IPC.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -51,7 +51,7 @@ export class ServerChild {
 		return this.kind === 'kring' ? '/collab/' : '/';
 	}
 
-	async start(databasePath: string, dataDir: string): Promise<void> {
+	async start(databasePath: string): Promise<void> {
 		const env: NodeJS.ProcessEnv = { ...process.env };
 		delete env.YPERSISTENCE; // the reference server would open y-leveldb
 		let args: string[];
@@ -61,7 +61,7 @@ export class ServerChild {
 			Object.assign(env, { PORT: String(this.port), HOST: '127.0.0.1', ORIGIN: this.origin, DATABASE_PATH: databasePath, LOG_LEVEL: process.env.BENCH_KRING_LOG ?? 'error', DEMO_DATA: 'false' });
 			args = [join(root, 'server', 'index.ts')];
 		} else {
-			args = [join(root, 'bench', 'collab', 'servers', 'reference.ts'), dataDir];
+			args = [join(root, 'bench', 'capacity', 'reference.ts')];
 		}
 		this.child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, '--import', 'tsx', '--import', ELD, ...args], {
 			cwd: root,
