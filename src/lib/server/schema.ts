@@ -671,8 +671,11 @@ export interface CollabDocumentTable {
 }
 
 export interface CollabUpdateTable {
-	doc_id: number;
-	seq: number;
+	/** doc_id << 32 | seq (migration 0031); never read into JavaScript, where it may not fit a double exactly */
+	id: number;
+	/** generated from id */
+	doc_id: Generated<number>;
+	seq: Generated<number>;
 	data: Uint8Array;
 	created_at: number | null;
 	/** space-separated user ids of the flush's senders; null: a change of the server */
