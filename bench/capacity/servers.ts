@@ -23,6 +23,9 @@ export interface EventLoop {
 	p50: number;
 	p99: number;
 	max: number;
+	/** times the loop was ≥ 10 ms late, and the median time between those (s; null for fewer than two) */
+	stalls: number;
+	spacing: number | null;
 }
 
 async function freePort(): Promise<number> {
@@ -114,7 +117,7 @@ export class ServerChild {
 		const answer = this.reply('eld', 10_000);
 		this.child.send({ cmd: 'eld' });
 		const m = await answer;
-		return { p50: Number(m.p50), p99: Number(m.p99), max: Number(m.max) };
+		return { p50: Number(m.p50), p99: Number(m.p99), max: Number(m.max), stalls: Number(m.stalls), spacing: m.spacing === null ? null : Number(m.spacing) };
 	}
 
 	async stop(): Promise<void> {
