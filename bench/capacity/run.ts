@@ -77,7 +77,8 @@ interface RunResult {
 	samples: number;
 	expected: number;
 	eventLoop: EventLoop;
-	streamEvents: number;
+	/** events the session people's plan streams received, by kind */
+	streamEvents: Map<string, number>;
 	closes: number;
 	load: number;
 }
@@ -92,7 +93,7 @@ async function run(kind: 'kring' | 'reference'): Promise<RunResult> {
 	});
 	const timers: ReturnType<typeof setTimeout>[] = [];
 	const streams: { close(): void }[] = [];
-	let streamEvents = 0;
+	const streamEvents = new Map<string, number>();
 	try {
 		await openAll(conns, 24);
 		if (kind === 'kring') {
@@ -100,7 +101,10 @@ async function run(kind: 'kring' | 'reference'): Promise<RunResult> {
 			for (const s of plan.sockets) {
 				if (s.role !== 'session') continue;
 				const cookie = `session=${database.tokens[s.user]}`;
-				streams.push(await openStream(`${server.origin}/api/plans/${database.planOfDoc(s.doc)}/events`, cookie, () => streamEvents++));
+				streams.push(await openStream(`${server.origin}/api/plans/${database.planOfDoc(s.doc)}/events`, cookie, (change) => {
+					const kind = String(change.kind ?? change.type ?? 'other');
+					streamEvents.set(kind, (streamEvents.get(kind) ?? 0) + 1);
+				}));
 			}
 		}
 		// every window announces itself, then renews its awareness state now and then
@@ -200,7 +204,7 @@ Load average (1 / 5 min) at start ${loadStart[0].toFixed(2)} / ${loadStart[1].to
 |---:|---|---:|---:|---:|---:|---:|---:|---:|
 ${results.map(row).join('\n')}
 
-Median p99: Kring ${f1(kringP99)} ms, reference ${f1(refP99)} ms: **Kring p99 ÷ reference p99 = ${ratio.toFixed(2)}** (aim ≤ 0.8, and Kring p99 < 50 ms: ${kringP99 < 50 && ratio <= 0.8 ? 'met' : 'missed'}). Median p50: Kring ${f1(med('kring', (r) => r.p50))} ms, reference ${f1(med('reference', (r) => r.p50))} ms. Longest event-loop stall in Kring over all windows: ${f1(stall)} ms. Session event-stream events received on Kring: ${of('kring').map((r) => r.streamEvents).join(', ')}.
+Median p99: Kring ${f1(kringP99)} ms, reference ${f1(refP99)} ms: **Kring p99 ÷ reference p99 = ${ratio.toFixed(2)}** (aim ≤ 0.8, and Kring p99 < 50 ms: ${kringP99 < 50 && ratio <= 0.8 ? 'met' : 'missed'}). Median p50: Kring ${f1(med('kring', (r) => r.p50))} ms, reference ${f1(med('reference', (r) => r.p50))} ms. Longest event-loop stall in Kring over all windows: ${f1(stall)} ms. Events the ${2 * SESSION_SIZE} session people's plan streams received on Kring, per run (all streams together): ${of('kring').map((r) => [...r.streamEvents].map(([k, n]) => `${n} ${k}`).join(' + ') || 'none').join('; ')}.
 `;
 console.log('\n' + text);
 if (loadStart[0] > 1) console.warn(`load average ${loadStart[0].toFixed(2)} at the start: other work was running, these figures are for debugging only`);
