@@ -84,21 +84,27 @@ const timing: Timing = {
 
 /**
  * Expected duration, s: figures per server (measured on the 2-core VM: about
- * 100 s with a store — the 100 000-update documents dominate — 25 s without),
+ * 150 s with a store — the 100 000-update documents dominate — 25 s without),
  * and per cell run its connects, warm-up, window, drain and burst.
  */
-function estimateS(): number {
-	let s = specs.filter((x) => !x.onlyCells).reduce((a, x) => a + (process.env.BENCH_SKIP_FIGURES ? 0 : x.persistent ? 100 : 25), 0);
-	if (process.env.BENCH_SKIP_CELLS) return s;
-	for (let rep = 0; rep < Math.max(REPS, PACED_REPS); rep++) {
-		for (const cfg of cells) {
-			const ph = phasesOf(cfg, rep);
-			if (!ph.paced && !ph.burst) continue;
-			const conns = Math.max(cfg.clients, 2 * cfg.docs);
-			const one = 1 + conns * 0.004 + (ph.paced ? timing.pacedWarmMs / 1000 + PACED_S + 0.6 : 0) + (ph.burst ? 3.5 : 0);
-			s += one * serversOf(cfg).length;
-		}
+function figuresS(): number {
+	if (process.env.BENCH_SKIP_FIGURES) return 0;
+	return specs.filter((x) => !x.onlyCells).reduce((a, x) => a + (x.persistent ? 150 : 25), 0);
+}
+function repS(rep: number): number {
+	let s = 0;
+	for (const cfg of cells) {
+		const ph = phasesOf(cfg, rep);
+		if (!ph.paced && !ph.burst) continue;
+		const conns = Math.max(cfg.clients, 2 * cfg.docs);
+		const one = 1 + conns * 0.004 + (ph.paced ? timing.pacedWarmMs / 1000 + PACED_S + 0.6 : 0) + (ph.burst ? 3.5 : 0);
+		s += one * serversOf(cfg).length;
 	}
+	return s;
+}
+function estimateS(): number {
+	let s = figuresS();
+	if (!process.env.BENCH_SKIP_CELLS) for (let rep = 0; rep < Math.max(REPS, PACED_REPS); rep++) s += repS(rep);
 	return s;
 }
 const ESTIMATE_S = estimateS();
@@ -199,8 +205,11 @@ async function cellsPhase(): Promise<void> {
 	for (let rep = 0; rep < Math.max(REPS, PACED_REPS); rep++) {
 		// hard limit: only start another repetition if it is projected to end in time
 		const elapsedS = (performance.now() - t0) / 1000;
-		const perRepS = rep === 0 ? 0 : (performance.now() - phaseStart) / 1000 / rep;
-		if (rep > 0 && elapsedS + perRepS > HARD_BUDGET_S) {
+		// the next repetition's estimate, scaled by how much slower than estimated the ones so far were
+		let estSoFar = 0;
+		for (let r = 0; r < rep; r++) estSoFar += repS(r);
+		const nextS = rep === 0 ? 0 : (((performance.now() - phaseStart) / 1000) * repS(rep)) / estSoFar;
+		if (rep > 0 && elapsedS + nextS > HARD_BUDGET_S) {
 			log(`stopping after ${rep} repetition(s): another one would end after ${HARD_BUDGET_S.toFixed(0)} s`);
 			break;
 		}

@@ -191,28 +191,39 @@ export async function bytesPerEdit(server: ServerProc, pool: DocPool, settleMs: 
 }
 
 /**
- * `total` single-edit updates into one document, from 20 connections, one edit
- * per connection per millisecond — per 4 ms beyond 10 000 updates, so no
- * connection exceeds Kring's rate limit (300 messages/s after a burst of 1 000).
+ * `total` single-edit updates into one document, through the server's own
+ * write path: one "anchor" connection stays open (the document stays loaded)
+ * while writers take turns, each sending WRITER_EDITS edits back to back —
+ * under Kring's burst allowance (1 000 messages) — and leaving once the
+ * anchor has received them all. So every update arrives on its own and is
+ * broadcast to one receiver, not 19 (a 100 000-update document built by 20
+ * connections at once overloads the reference server's one-frame-per-update
+ * broadcast for over a minute).
  */
+const WRITER_EDITS = 500;
 export async function seedDocument(server: ServerProc, name: string, total = 10_000): Promise<void> {
 	const meter = new Meter();
-	const conns = rawConns(server, Array(20).fill(name), meter, 100);
-	await openAll(conns);
-	const rounds = total / conns.length;
-	const everyMs = rounds > 900 ? 4 : 1;
-	const start = performance.now();
-	for (let r = 0; r < rounds; r++) {
-		for (const c of conns) c.sendEdit();
-		// on schedule, not after a fixed sleep: timers are late under load
-		const wait = start + (r + 1) * everyMs - performance.now();
-		await sleep(Math.max(wait, 0));
+	const [anchor] = rawConns(server, [name], meter, 99);
+	await openAll([anchor]);
+	meter.active = true;
+	for (let w = 0, sent = 0; sent < total; w++) {
+		const [writer] = rawConns(server, [name], new Meter(), 100 + (w % 300));
+		await openAll([writer]);
+		const n = Math.min(WRITER_EDITS, total - sent);
+		for (let e = 0; e < n; e++) writer.sendEdit();
+		sent += n;
+		const deadline = performance.now() + 30_000;
+		while (meter.deliveries < sent && performance.now() < deadline) await sleep(5);
+		writer.close();
+		if (meter.deliveries < sent) throw new Error(`${server.spec.id}: seeding stalled at ${meter.deliveries} of ${sent} edits`);
 	}
+	meter.active = false;
+	const conns = [anchor];
 	await sleep(300);
 	await server.waitIdle(60_000);
 	// check it arrived: a fresh probe must see all edits
 	const check = rawConns(server, [name], new Meter(), 200, true);
-	await openAll(check);
+	await check[0].open(60_000);
 	const n = check[0].text().length / EDIT_LEN;
 	closeAll(check);
 	closeAll(conns);
