@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import * as Y from 'yjs';
+import { packSnapshot, SNAPSHOT_RAW } from '../../src/lib/server/history-snapshot.ts';
 import { sessionTails } from '../../src/lib/server/history-tail.ts';
 
 /**
@@ -108,7 +109,7 @@ interface Statements {
 	extendSession: BetterSqlite3.Statement<[number, number, number]>;
 	insertSession: BetterSqlite3.Statement<[number, string | null, number, number, number, number]>;
 	sessionsToFreeze: BetterSqlite3.Statement<[number, number, number], { id: number; seq_to: number }>;
-	setSnapshot: BetterSqlite3.Statement<[Buffer | null, number]>;
+	setSnapshot: BetterSqlite3.Statement<[Buffer | null, number, number]>;
 	snapshotsOf: BetterSqlite3.Statement<[number], { id: number; ended_at: number }>;
 }
 
@@ -146,14 +147,14 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			'SELECT seq, created_at, author_ids FROM collab_updates WHERE id > (@doc << 32) + @seq AND id < ((@doc + 1) << 32) ORDER BY id'
 		),
 		// a session that grows past a snapshot it had is again covered by the stored updates
-		extendSession: sqlite.prepare('UPDATE collab_history SET ended_at = ?, seq_to = ?, snapshot = NULL WHERE id = ?'),
+		extendSession: sqlite.prepare('UPDATE collab_history SET ended_at = ?, seq_to = ?, snapshot = NULL, snapshot_format = 0 WHERE id = ?'),
 		insertSession: sqlite.prepare(
 			'INSERT INTO collab_history (doc_id, user_id, started_at, ended_at, seq_from, seq_to) VALUES (?, ?, ?, ?, ?, ?)'
 		),
 		sessionsToFreeze: sqlite.prepare(
 			'SELECT id, seq_to FROM collab_history WHERE doc_id = ? AND snapshot IS NULL AND seq_to >= ? AND seq_to <= ? ORDER BY seq_to'
 		),
-		setSnapshot: sqlite.prepare('UPDATE collab_history SET snapshot = ? WHERE id = ?'),
+		setSnapshot: sqlite.prepare('UPDATE collab_history SET snapshot = ?, snapshot_format = ? WHERE id = ?'),
 		snapshotsOf: sqlite.prepare('SELECT id, ended_at FROM collab_history WHERE doc_id = ? AND snapshot IS NOT NULL ORDER BY ended_at DESC, id DESC')
 	};
 
@@ -217,7 +218,8 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 				ydoc.transact(() => {
 					for (; i < updates.length && updates[i].seq <= session.seq_to; i++) Y.applyUpdate(ydoc, updates[i].data);
 				});
-				s.setSnapshot.run(toBuffer(Y.encodeStateAsUpdate(ydoc)), session.id);
+				const packed = packSnapshot(Y.encodeStateAsUpdate(ydoc));
+				s.setSnapshot.run(packed.data, packed.format, session.id);
 			}
 		} finally {
 			ydoc.destroy();
@@ -235,7 +237,7 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			const keep = i < SNAPSHOT_LIMITS.recent || (!weeks.has(week) && count < SNAPSHOT_LIMITS.max);
 			if (i >= SNAPSHOT_LIMITS.recent) weeks.add(week);
 			if (keep) count++;
-			else s.setSnapshot.run(null, snap.id);
+			else s.setSnapshot.run(null, SNAPSHOT_RAW, snap.id);
 		}
 	}
 

@@ -7,6 +7,7 @@ import { accessToResource, resolveDocument, type Access, type DocResource, type 
 import type { Db } from './db.ts';
 import type { Database } from './schema.ts';
 import { fragmentToJson, richPlainText } from './rich-doc.ts';
+import { unpackSnapshot } from './history-snapshot.ts';
 import { sessionTails, type SessionTail } from './history-tail.ts';
 
 /**
@@ -125,6 +126,7 @@ export async function readVersion(db: Db, name: string, versionId: number): Prom
 				'collab_history.user_id',
 				'collab_history.seq_to',
 				'collab_history.snapshot',
+				'collab_history.snapshot_format',
 				'collab_documents.state',
 				'collab_documents.state_seq'
 			])
@@ -142,7 +144,7 @@ export async function readVersion(db: Db, name: string, versionId: number): Prom
 			const tail = (await sessionEnds(trx, row.doc_id, new Map([[row.user_id, row.seq_to]]))).get(row.user_id);
 			if (tail) Object.assign(row, { seq_to: tail.seq, snapshot: null });
 		}
-		if (row.snapshot) return new Uint8Array(row.snapshot);
+		if (row.snapshot) return unpackSnapshot(row.snapshot, row.snapshot_format);
 		if (row.seq_to < row.state_seq) return null;
 		const updates = await trx
 			.selectFrom('collab_updates')

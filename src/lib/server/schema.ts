@@ -693,4 +693,6 @@ export interface CollabHistoryTable {
 	seq_to: number;
 	/** the whole document after seq_to; written before compaction deletes the updates up to there */
 	snapshot: Uint8Array | null;
+	/** how `snapshot` is stored: 0 as it is, 1 raw-deflated (history-snapshot.ts) */
+	snapshot_format: Generated<number>;
 }
