@@ -10,9 +10,9 @@ import { isPostgres } from './lib/portable.ts';
  * index. `remove_diacritics 2`: "financiele" finds "financiële".
  *
  * PostgreSQL has no FTS5: there search_index is a plain table with a
- * generated tsvector (the `simple` configuration, no stemming, like
- * unicode61; unaccent for the diacritics) under a GIN index, kept current by
- * the same three triggers as PL/pgSQL functions.
+ * generated tsvector (text search configuration kring_search: unaccent, then
+ * `simple`, no stemming, like unicode61) under a GIN index, kept current by
+ * one PL/pgSQL trigger per table.
  */
 const TABLES = [
 	{ kind: 'plan', table: 'plans', title: sql`new.title`, body: sql`coalesce(new.subtitle, '') || ' ' || new.intro_text`, plan: sql`new.id`, columns: sql`title, subtitle, intro_text, archived_at` },
@@ -22,13 +22,14 @@ const TABLES = [
 
 async function upPostgres(db: Kysely<any>): Promise<void> {
 	await sql`create extension if not exists unaccent`.execute(db);
-	// unaccent() is only STABLE (its dictionary could change); a generated column needs an IMMUTABLE function
-	await sql`create function kring_unaccent(text) returns text language sql immutable parallel safe strict
-		as $$ select public.unaccent('public.unaccent'::regdictionary, $1) $$`.execute(db);
+	// `simple` (lower case, no stemming, like unicode61) with unaccent first: "financiele" finds "financiële",
+	// and ts_headline marks the words as written
+	await sql`create text search configuration kring_search (copy = simple)`.execute(db);
+	await sql`alter text search configuration kring_search alter mapping for hword, hword_part, word with unaccent, simple`.execute(db);
 	await sql`create table search_index (
 		kind text not null, id text not null, plan_id text not null, title text not null, body text not null,
 		document tsvector generated always as (
-			setweight(to_tsvector('simple', kring_unaccent(title)), 'A') || setweight(to_tsvector('simple', kring_unaccent(body)), 'B')
+			setweight(to_tsvector('kring_search', title), 'A') || setweight(to_tsvector('kring_search', body), 'B')
 		) stored,
 		primary key (kind, id))`.execute(db);
 	await sql`create index search_index_document on search_index using gin (document)`.execute(db);
@@ -56,7 +57,7 @@ async function downPostgres(db: Kysely<any>): Promise<void> {
 		await sql`drop function if exists ${sql.raw(`search_${t.table}_sync`)}()`.execute(db);
 	}
 	await sql`drop table search_index`.execute(db);
-	await sql`drop function kring_unaccent(text)`.execute(db);
+	await sql`drop text search configuration kring_search`.execute(db);
 }
 
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,7 @@
-import { PostgresAdapter, sql, type ColumnDataType, type ColumnDefinitionBuilder, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type ColumnDataType, type ColumnDefinitionBuilder, type Kysely, type RawBuilder } from 'kysely';
+import { isPostgres } from '../../src/lib/server/db.ts';
+
+export { isPostgres };
 
 /**
  * What the migrations need to run on SQLite (the default) and PostgreSQL 15
@@ -6,10 +9,6 @@ import { PostgresAdapter, sql, type ColumnDataType, type ColumnDefinitionBuilder
  * clause the migrations used before they were made portable, so a fresh SQLite
  * database gets the schema existing ones have (migrations/sqlite-schema.test.ts).
  */
-
-export function isPostgres(db: Kysely<any>): boolean {
-	return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 /** A 64-bit integer (millisecond times, euro amounts): SQLite's integer is 64-bit already, PostgreSQL's is 32-bit. */
 export function bigint(db: Kysely<any>): ColumnDataType {

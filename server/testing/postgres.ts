@@ -3,6 +3,9 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openPostgres, type OpenedPostgres } from '../../src/lib/server/db.ts';
+import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { MIGRATIONS_DIR } from '../../src/lib/server/test-db.ts';
 
 /**
  * A real, throw-away PostgreSQL server for tests (issue 18): `initdb` into a
@@ -136,4 +139,31 @@ export async function startPostgres(): Promise<TestPostgres> {
 		},
 		stop
 	};
+}
+
+export interface MigratedPostgres {
+	server: TestPostgres;
+	database: OpenedPostgres;
+	/** closes the pool, stops the server and removes its folder */
+	close(): Promise<void>;
+}
+
+/** A fresh server with one database migrated to the latest schema, for a test file's beforeAll. */
+export async function startMigratedPostgres(): Promise<MigratedPostgres> {
+	const server = await startPostgres();
+	try {
+		const database = openPostgres(await server.createDatabase());
+		await migrateToLatest(database.db, MIGRATIONS_DIR);
+		return {
+			server,
+			database,
+			async close() {
+				await database.db.destroy();
+				await server.stop();
+			}
+		};
+	} catch (err) {
+		await server.stop();
+		throw err;
+	}
 }

@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
@@ -28,6 +28,11 @@ export interface OpenedPostgres {
 
 /** An open database of either dialect; `dialect` says which, and what else it carries. */
 export type DatabaseHandle = OpenedDatabase | OpenedPostgres;
+
+/** True when `db` talks to PostgreSQL: for the few queries that differ per dialect. */
+export function isPostgres(db: Kysely<any>): boolean {
+	return db.getExecutor().adapter instanceof PostgresAdapter;
+}
 
 /** True for a URL that DATABASE_URL accepts: postgres:// or postgresql:// (a unix-socket host allowed, `?host=/dir`). */
 export function isPostgresUrl(url: string): boolean {
@@ -69,6 +74,9 @@ const numberTypes = {
 /** Opens a pool to the PostgreSQL database at `url`. Nothing is sent until the first query. */
 export function openPostgres(url: string, options: { max?: number } = {}): OpenedPostgres {
 	const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: numberTypes });
+	// an idle connection that the server ends (restart, failover) is dropped by the pool; without a
+	// listener its error would end the process. The next query opens a fresh connection.
+	pool.on('error', () => {});
 	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 	return { dialect: 'postgres', db, pool };
 }
