@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import { openPostgres } from '../src/lib/server/db.ts';
@@ -9,6 +11,16 @@ import { describeOnPostgres } from '../server/testing/postgres-suite.ts';
 const SQLITE_ONLY = /^(search_docs|search_index_(data|idx|content|docsize|config))$/;
 
 type Columns = Record<string, string[]>;
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function runMigrate(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+	return new Promise((resolve) => {
+		execFile(process.execPath, ['--import', 'tsx', 'server/migrate.ts'], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+			resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
+		);
+	});
+}
 
 async function sqliteColumns(): Promise<Columns> {
 	const t = await createTestDatabase();
@@ -85,5 +97,17 @@ describeOnPostgres('migrations on PostgreSQL 15', (pg) => {
 		} finally {
 			await fresh.db.destroy();
 		}
+	});
+});
+
+describeOnPostgres('npm run migrate with DATABASE_URL', (pg) => {
+	it('brings a PostgreSQL database to the latest schema, and then says it is up to date', async () => {
+		const url = await pg().server.createDatabase('migrate_cli');
+		const run = () => runMigrate({ DATABASE_URL: url, DATABASE_PATH: '/nonexistent/kring.db' });
+		const first = await run();
+		expect(first.code).toBe(0);
+		expect(first.stdout).toContain('Success: 0001_users_and_sessions');
+		expect(first.stdout).toContain('Success: 0027_checkins');
+		expect(await run()).toMatchObject({ code: 0, stdout: 'Database is up to date.\n' });
 	});
 });
