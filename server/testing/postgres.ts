@@ -103,7 +103,10 @@ export async function startPostgres(): Promise<TestPostgres> {
 	});
 	const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
 	// a test run that ends without stop() must not leave a server behind
-	const killOnExit = () => server.kill('SIGKILL');
+	const killOnExit = () => {
+		server.kill('SIGKILL');
+		rmSync(root, { recursive: true, force: true });
+	};
 	process.once('exit', killOnExit);
 
 	const url = (database: string) => `postgresql://${SUPERUSER}@/${database}?host=${encodeURIComponent(socket)}`;

@@ -107,7 +107,7 @@ export async function projectTheme(db: Db, themeId: string, doc: Y.Doc, sectionK
 		.updateTable('themes')
 		.set({ text, updated_at: Date.now() })
 		.where('id', '=', themeId)
-		.where('text', 'is not', text)
+		.where('text', 'is distinct from', text)
 		.execute();
 	return false;
 }
@@ -118,7 +118,7 @@ export async function projectPlan(db: Db, planId: string, doc: Y.Doc): Promise<b
 		.updateTable('plans')
 		.set({ intro_text: introText, updated_at: Date.now() })
 		.where('id', '=', planId)
-		.where('intro_text', 'is not', introText)
+		.where('intro_text', 'is distinct from', introText)
 		.execute();
 	return false;
 }
