@@ -96,25 +96,29 @@ export async function startPostgres(): Promise<TestPostgres> {
 		'-D', data, '-k', socket, '-F',
 		'-c', "listen_addresses=", '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=50'
 	]);
-	const server = spawn(postgres, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+	// A watchdog shell runs postgres: on SIGTERM, or within a second of this process ending in any
+	// way (a test worker killed by its runner runs no exit handlers), it stops postgres and removes
+	// the folder, so no server outlives its tests.
+	const watchdog = `"$@" & pg=$!
+trap 'kill -INT $pg 2>/dev/null' TERM INT
+while kill -0 ${process.pid} 2>/dev/null && kill -0 $pg 2>/dev/null; do sleep 1; done
+kill -INT $pg 2>/dev/null; wait $pg; rm -rf "$0"`;
+	const server = spawn('sh', ['-c', watchdog, root, postgres, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
 	let stderr = '';
 	server.stderr?.on('data', (chunk: Buffer) => {
 		stderr = (stderr + chunk.toString()).slice(-4000);
 	});
 	const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
 	// a test run that ends without stop() must not leave a server behind
-	const killOnExit = () => {
-		server.kill('SIGKILL');
-		rmSync(root, { recursive: true, force: true });
-	};
+	const killOnExit = () => server.kill('SIGTERM');
 	process.once('exit', killOnExit);
 
 	const url = (database: string) => `postgresql://${SUPERUSER}@/${database}?host=${encodeURIComponent(socket)}`;
 	const stop = async () => {
 		process.removeListener('exit', killOnExit);
 		if (server.exitCode === null) {
-			server.kill('SIGINT'); // fast shutdown: ends open connections
-			await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+			server.kill('SIGTERM'); // the watchdog asks postgres for a fast shutdown (ends open connections)
+			await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 8000))]);
 			if (server.exitCode === null) server.kill('SIGKILL');
 		}
 		rmSync(root, { recursive: true, force: true });
