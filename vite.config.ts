@@ -2,6 +2,7 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import { kringDevServer } from './server/dev-plugin.ts';
+import { purgeAppCss } from './scripts/css-purge.ts';
 
 export default defineConfig({
 	plugins: [
@@ -15,6 +16,10 @@ export default defineConfig({
 		sveltekit(),
 		kringDevServer()
 	],
+	css: {
+		// only the NL Design System CSS the pages use (scripts/css-purge.ts)
+		postcss: { plugins: [purgeAppCss()] }
+	},
 	resolve: {
 		// One copy of yjs in every bundle: two copies corrupt documents.
 		dedupe: ['yjs', 'y-protocols', 'lib0', '@tiptap/y-tiptap']

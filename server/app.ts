@@ -132,7 +132,8 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			close: (code, reason) => metrics().collabClose.inc({ code: String(code), reason })
 		},
 		async onDocumentChange(_name, doc, resource) {
-			await projectDocument(db, resource.ref, resource.planId, doc);
+			// a projection that wrote nothing (cursor moves, an edit undone) tells no screen
+			if ((await projectDocument(db, resource.ref, resource.planId, doc)) === 'unchanged') return;
 			publishPlanChange({ planId: resource.planId, kind: resource.ref.kind, id: resource.ref.id });
 		}
 	});

@@ -4,9 +4,12 @@
  * a one-row-per-update store), same workload, one run. See README.md.
  *
  * Environment (all optional):
- *   BENCH_SERVERS=kring,hocuspocus,reference-rows,reference   which servers
- *   BENCH_REPS=3                                              runs per cell
- *   BENCH_CELLS=10x1,100x50                                   subset of cells
+ *   BENCH_SERVERS=kring,hocuspocus,reference-rows,reference,relay   which servers
+ *   BENCH_PACED_SECONDS=30                                    measured window of a paced run
+ *   BENCH_PACED_REPS=5                                        paced runs per cell
+ *   BENCH_REPS=3                                              burst runs per cell
+ *   BENCH_CELLS=2x1,10x1,100x50                               subset of cells
+ *   BENCH_BUDGET_S=…                                          no repetition starts that would end later (default: 1.25 × the estimate)
  *   BENCH_SKIP_FIGURES=1 / BENCH_SKIP_CELLS=1                 parts to skip
  *   BENCH_NO_REPORT=1                                         print the section, do not touch docs/benchmarks.md
  *   BENCH_REPORT_ONLY=1                                       rewrite the section from results/last-run.json
@@ -17,11 +20,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCell, type CellCfg, type CellResult, type Timing } from './lib/cells.ts';
-import { bytesPerEdit, coldLoad, rssPerDoc, seedDocument, sigkill, type BytesResult, type ColdResult, type KillResult, type RssResult } from './lib/figures.ts';
+import { bytesPerEdit, coldLoad, rssPerDoc, seedDocument, sigkill } from './lib/figures.ts';
 import { DocPool } from './lib/names.ts';
 import { ServerProc, sleep, type ServerSpec } from './lib/proc.ts';
 import { selfTest } from './lib/proto.ts';
-import { DISTURBED, writeReport, type Results } from './lib/report.ts';
+import { DISTURBED, writeReport, type Figures, type Results } from './lib/report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -41,7 +44,8 @@ const ALL: ServerSpec[] = [
 	{ id: 'kring', label: 'Kring', script: 'kring.ts', args: [], persistent: true },
 	{ id: 'hocuspocus', label: 'Hocuspocus 4.7 + SQLite', script: 'hocuspocus.ts', args: [], persistent: true },
 	{ id: 'reference-rows', label: 'y-websocket ref. + row/update', script: 'reference.ts', args: ['rows'], persistent: true },
-	{ id: 'reference', label: 'y-websocket ref., no store', script: 'reference.ts', args: [], persistent: false }
+	{ id: 'reference', label: 'y-websocket ref., no store', script: 'reference.ts', args: [], persistent: false },
+	{ id: 'relay', label: 'bare ws relay (no Yjs)', script: 'relay.ts', args: [], persistent: false, onlyCells: ['2x1'] }
 ];
 const wanted = (process.env.BENCH_SERVERS ?? ALL.map((s) => s.id).join(',')).split(',');
 let specs = ALL.filter((s) => wanted.includes(s.id));
@@ -52,7 +56,10 @@ if (kringMissing && specs.some((s) => s.id === 'kring')) {
 }
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
+const PACED_REPS = Number(process.env.BENCH_PACED_REPS ?? 5);
+const PACED_S = Number(process.env.BENCH_PACED_SECONDS ?? 30);
 const ALL_CELLS: CellCfg[] = [
+	{ clients: 2, docs: 1, latencyOnly: true },
 	{ clients: 10, docs: 1 },
 	{ clients: 10, docs: 50 },
 	{ clients: 100, docs: 1 },
@@ -60,12 +67,13 @@ const ALL_CELLS: CellCfg[] = [
 	{ clients: 500, docs: 1 },
 	{ clients: 500, docs: 50 }
 ];
-const cells = process.env.BENCH_CELLS
-	? ALL_CELLS.filter((c) => process.env.BENCH_CELLS!.split(',').includes(`${c.clients}x${c.docs}`))
-	: ALL_CELLS;
+const cellKey = (c: CellCfg) => `${c.clients}x${c.docs}`;
+const cells = process.env.BENCH_CELLS ? ALL_CELLS.filter((c) => process.env.BENCH_CELLS!.split(',').includes(cellKey(c))) : ALL_CELLS;
+const serversOf = (cfg: CellCfg) => specs.filter((s) => !s.onlyCells || s.onlyCells.includes(cellKey(cfg)));
+const phasesOf = (cfg: CellCfg, rep: number) => ({ paced: rep < PACED_REPS, burst: rep < REPS && !cfg.latencyOnly });
 const timing: Timing = {
 	pacedWarmMs: 300,
-	pacedWindowMs: 1500,
+	pacedWindowMs: PACED_S * 1000,
 	pacedDrainMs: 1000,
 	burstCapMs: 2500,
 	burstTargetDeliveries: 120_000,
@@ -74,11 +82,40 @@ const timing: Timing = {
 	idleCapMs: 1000
 };
 
-/** disturbed runs are repeated only while the whole run is projected to stay under this many seconds */
-const BUDGET_S = 480;
-/** no repetition starts that would end after this (the run must stay under 10 min) */
-const HARD_BUDGET_S = 560;
+/**
+ * Expected duration, s: figures per server (measured on the 2-core VM: about
+ * 150 s with a store — the 100 000-update documents dominate — 25 s without),
+ * and per cell run its connects, warm-up, window, drain and burst.
+ */
+function figuresS(): number {
+	if (process.env.BENCH_SKIP_FIGURES) return 0;
+	return specs.filter((x) => !x.onlyCells).reduce((a, x) => a + (x.persistent ? 150 : 25), 0);
+}
+function repS(rep: number): number {
+	let s = 0;
+	for (const cfg of cells) {
+		const ph = phasesOf(cfg, rep);
+		if (!ph.paced && !ph.burst) continue;
+		const conns = Math.max(cfg.clients, 2 * cfg.docs);
+		const one = 1 + conns * 0.004 + (ph.paced ? timing.pacedWarmMs / 1000 + PACED_S + 0.6 : 0) + (ph.burst ? 3.5 : 0);
+		s += one * serversOf(cfg).length;
+	}
+	return s;
+}
+function estimateS(): number {
+	let s = figuresS();
+	if (!process.env.BENCH_SKIP_CELLS) for (let rep = 0; rep < Math.max(REPS, PACED_REPS); rep++) s += repS(rep);
+	return s;
+}
+const ESTIMATE_S = estimateS();
+/** disturbed runs are repeated only while the repeats take at most this share of the expected duration */
+const RETRY_SHARE = 0.1;
+let retrySeconds = 0;
+/** no repetition starts that would end after this */
+const HARD_BUDGET_S = Number(process.env.BENCH_BUDGET_S ?? Math.max(ESTIMATE_S * 1.25, 120));
 let retries = 0;
+/** cold load of documents built from this many single-edit updates */
+const COLD_SIZES = [10_000, 100_000];
 
 const work = mkdtempSync(join(tmpdir(), 'kring-bench-'));
 const procs: ServerProc[] = [];
@@ -96,6 +133,8 @@ const results: Results = {
 	node: process.version,
 	cpu: `${cpus()[0]?.model ?? '?'} × ${cpus().length}`,
 	reps: REPS,
+	pacedReps: PACED_REPS,
+	estimateS: ESTIMATE_S,
 	timing,
 	servers: specs.map((s) => ({ id: s.id, label: s.label, persistent: s.persistent })),
 	kringMissing,
@@ -111,28 +150,28 @@ async function figures(spec: ServerSpec): Promise<void> {
 	// a fixed young generation, so that its growth (up to 2 × 16 MB, whenever V8 decides) does not show up as per-document RSS
 	const proc = new ServerProc(spec, dir, ['--min-semi-space-size=16', '--max-semi-space-size=16']);
 	procs.push(proc);
-	const f: { rss?: RssResult; bytes?: BytesResult; cold?: ColdResult; kill?: KillResult; error?: string } = {};
+	const f: Figures = { load: { start: loadavg()[0], end: NaN } };
 	results.figures[spec.id] = f;
 	try {
 		await proc.start();
 		const pool = new DocPool(proc.info.docCount);
 		const warmName = pool.one();
-		const coldNames = spec.persistent ? pool.take(2) : [];
+		const cold = spec.persistent ? COLD_SIZES.map((size) => ({ size, names: pool.take(2) })) : [];
 		if (spec.persistent) {
 			// first, on a quiet fresh process: nothing else is unloading or compacting meanwhile
 			// (Kring unloads — and compacts — a document 3 s after its last connection left; the others store at once)
 			f.bytes = await bytesPerEdit(proc, pool, spec.id === 'kring' ? 3500 : 500);
-			log(`${spec.id}: ${f.bytes.perEdit.toFixed(0)} bytes written per edit`);
+			log(`${spec.id}: ${f.bytes.perEdit.toFixed(0)} bytes and ${f.bytes.commitsPerEdit?.toFixed(3) ?? '-'} commits written per edit`);
 		}
 		f.rss = await rssPerDoc(proc, pool);
 		log(`${spec.id}: RSS per loaded document ${(f.rss.perDocBytes / 1024).toFixed(1)} KiB (heap ${(f.rss.perDocHeapBytes / 1024).toFixed(1)} KiB)`);
-		if (spec.persistent) {
-			for (const name of coldNames) await seedDocument(proc, name, 10_000);
-		}
+		for (const c of cold) for (const name of c.names) await seedDocument(proc, name, c.size);
 		await proc.stop();
-		if (spec.persistent) {
-			f.cold = await coldLoad(proc, coldNames, warmName, 10_000, 2);
-			log(`${spec.id}: cold load ${f.cold.medianMs.toFixed(1)} ms (upgrade ${f.cold.medianUpgradeMs.toFixed(1)} ms)`);
+		for (const c of cold) {
+			const res = await coldLoad(proc, c.names, warmName, c.size, 2);
+			if (c.size === 10_000) f.cold = res;
+			else f.cold100k = res;
+			log(`${spec.id}: cold load of ${c.size} updates ${res.medianMs.toFixed(1)} ms (upgrade ${res.medianUpgradeMs.toFixed(1)} ms)`);
 		}
 		f.kill = await sigkill(proc, pool, 2);
 		log(`${spec.id}: SIGKILL lost ${f.kill.lost} of ${f.kill.seen} seen edits`);
@@ -141,12 +180,14 @@ async function figures(spec: ServerSpec): Promise<void> {
 		log(`${spec.id}: figures failed: ${(err as Error).message}`);
 	} finally {
 		await proc.stop();
+		f.load!.end = loadavg()[0];
 	}
 }
 
 async function cellsPhase(): Promise<void> {
 	const running: { spec: ServerSpec; proc: ServerProc; pool: DocPool }[] = [];
 	for (const spec of specs) {
+		if (spec.onlyCells && !cells.some((c) => spec.onlyCells!.includes(cellKey(c)))) continue;
 		const dir = join(work, `cells-${spec.id}`);
 		mkdirSync(dir);
 		const proc = new ServerProc(spec, dir);
@@ -158,40 +199,44 @@ async function cellsPhase(): Promise<void> {
 			log(`${spec.id}: does not start: ${(err as Error).message}`);
 		}
 	}
-	const total = REPS * cells.length * running.length;
-	let done = 0;
 	const phaseStart = performance.now();
 	const disturbance = (r: CellResult) => Math.max(r.paced?.foreignCpu ?? 0, r.burst?.foreignCpu ?? 0);
 	let repsDone = 0;
-	for (let rep = 0; rep < REPS; rep++) {
+	for (let rep = 0; rep < Math.max(REPS, PACED_REPS); rep++) {
 		// hard limit: only start another repetition if it is projected to end in time
 		const elapsedS = (performance.now() - t0) / 1000;
-		const perRepS = rep === 0 ? 0 : (performance.now() - phaseStart) / 1000 / rep;
-		if (rep > 0 && elapsedS + perRepS > HARD_BUDGET_S) {
-			log(`stopping after ${rep} repetition(s): another one would end after ${HARD_BUDGET_S} s`);
+		// the next repetition's estimate, scaled by how much slower than estimated the ones so far were
+		let estSoFar = 0;
+		for (let r = 0; r < rep; r++) estSoFar += repS(r);
+		const nextS = rep === 0 ? 0 : (((performance.now() - phaseStart) / 1000) * repS(rep)) / estSoFar;
+		if (rep > 0 && elapsedS + nextS > HARD_BUDGET_S) {
+			log(`stopping after ${rep} repetition(s): another one would end after ${HARD_BUDGET_S.toFixed(0)} s`);
 			break;
 		}
 		for (const cfg of cells) {
+			const phases = phasesOf(cfg, rep);
+			if (!phases.paced && !phases.burst) continue;
+			const here = running.filter((x) => !x.spec.onlyCells || x.spec.onlyCells.includes(cellKey(cfg)));
 			// rotate the order of servers per repetition
-			const order = running.map((_, i) => running[(i + rep) % running.length]);
+			const order = here.map((_, i) => here[(i + rep) % here.length]);
 			for (const { spec, proc, pool } of order) {
 				const once = async (): Promise<CellResult> => {
 					try {
-						return await runCell(proc, pool.take(cfg.docs), cfg, timing);
+						return await runCell(proc, pool.take(cfg.docs), cfg, timing, phases);
 					} catch (err) {
 						return { paced: null, burst: null, restarts: 0, failed: (err as Error).message };
 					}
 				};
+				const runStart = performance.now();
 				let r = await once();
-				done++;
-				// A run disturbed by other work on the machine is repeated once, if the time budget allows;
-				// the less disturbed of the two counts (chosen by disturbance, not by result).
-				const perRun = (performance.now() - phaseStart) / done;
-				const projected = (performance.now() - t0 + perRun * (total - done + 1)) / 1000;
-				if (disturbance(r) > DISTURBED && projected < BUDGET_S) {
+				const runS = (performance.now() - runStart) / 1000;
+				// A run disturbed by other work on the machine is repeated once, while the repeats stay within
+				// RETRY_SHARE of the expected duration; the less disturbed of the two counts (chosen by disturbance, not by result).
+				if (disturbance(r) > DISTURBED && retrySeconds + runS <= RETRY_SHARE * ESTIMATE_S) {
 					const again = await once();
 					retries++;
-					log(`rep ${rep + 1} ${cfg.clients}x${cfg.docs} ${spec.id}: other load ${disturbance(r).toFixed(2)} core → repeated (${disturbance(again).toFixed(2)})`);
+					retrySeconds += runS;
+					log(`rep ${rep + 1} ${cellKey(cfg)} ${spec.id}: other load ${disturbance(r).toFixed(2)} core → repeated (${disturbance(again).toFixed(2)})`);
 					if (disturbance(again) < disturbance(r)) r = again;
 				}
 				results.cells.push({ server: spec.id, rep, cfg, ...r });
@@ -200,11 +245,11 @@ async function cellsPhase(): Promise<void> {
 				const b = r.burst;
 				const ms = (x?: number) => (x === undefined ? '-' : x === Infinity ? '>drain' : x.toFixed(2));
 				log(
-					`rep ${rep + 1} ${cfg.clients}x${cfg.docs} ${spec.id.padEnd(14)} ` +
+					`rep ${rep + 1} ${cellKey(cfg)} ${spec.id.padEnd(14)} ` +
 						(p ? `paced ${p.perSec.toFixed(0)}/${p.offered.toFixed(0)}/s p50 ${ms(p.p50)} p99 ${ms(p.p99)} (n ${p.latSamples}) ` : '') +
 						(b ? `burst ${b.perSec.toFixed(0)}/s${b.complete ? '' : ' (cap)'} cpu ${b.serverCpu.toFixed(2)}/${b.lgCpu.toFixed(2)} ` : '') +
 						(r.restarts ? `restarts ${r.restarts} ` : '') +
-						`other ${disturbance(r).toFixed(2)} ` +
+						`other ${disturbance(r).toFixed(2)} load ${r.load?.start.toFixed(2)}→${r.load?.end.toFixed(2)} ` +
 						(r.failed ? `FAILED ${r.failed}` : '')
 				);
 			}
@@ -242,8 +287,12 @@ try {
 		// rewrite the section from the last run's numbers, without measuring
 		publish(JSON.parse(readFileSync(resultsFile, 'utf8'), (_k, v) => (v === 'Infinity' ? Infinity : v)));
 	} else {
-		log(`servers: ${specs.map((s) => s.id).join(', ')}; ${REPS} runs per cell; work dir ${work}`);
-		if (!process.env.BENCH_SKIP_FIGURES) for (const spec of specs) await figures(spec);
+		log(
+			`servers: ${specs.map((s) => s.id).join(', ')}; cells ${cells.map(cellKey).join(', ')}; ` +
+				`${PACED_REPS} paced runs of ${PACED_S} s and ${REPS} burst runs per cell; work dir ${work}`
+		);
+		log(`expected duration ≈ ${(ESTIMATE_S / 60).toFixed(0)} min (${ESTIMATE_S.toFixed(0)} s); no repetition starts after ${(HARD_BUDGET_S / 60).toFixed(0)} min`);
+		if (!process.env.BENCH_SKIP_FIGURES) for (const spec of specs) if (!spec.onlyCells) await figures(spec);
 		if (!process.env.BENCH_SKIP_CELLS) await cellsPhase();
 		results.seconds = (performance.now() - t0) / 1000;
 		results.loadavg.end = loadavg();

@@ -81,7 +81,8 @@ export interface BenchServer {
 
 /** Starts the built server (`npm run build` first) on the database, and waits until it answers. */
 export async function startServer(bench: BenchDatabase): Promise<BenchServer> {
-	if (!existsSync('build/handler.js')) throw new Error('run `npm run build` first');
+	const buildDir = process.env.KRING_BUILD_DIR ? `${process.env.KRING_BUILD_DIR}/build` : 'build';
+	if (!existsSync(`${buildDir}/handler.js`)) throw new Error(`run \`npm run build\` first (no ${buildDir}/handler.js)`);
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
 	const child = spawn('node', [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'server/index.ts'], {

@@ -454,6 +454,19 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		if (err) log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
 	}
 
+	/** Compacts and writes the ends of the document's running history sessions (see store.ts) before it goes. */
+	function compactAndRelease(doc: LoadedDoc): void {
+		compact(doc);
+		const docId = doc.docId;
+		if (docId === null || sqlite.inTransaction) return;
+		try {
+			store.transaction(() => store.releaseHistory(docId));
+		} catch (err) {
+			// the update rows still say who edited when: readers and the next load derive the ends from them
+			log.error({ doc: doc.name, err: errorText(err) }, 'collab history write failed');
+		}
+	}
+
 	/** Compacts soon: in the next turn, or for a large document once it is quiet (compactionWait). */
 	function scheduleCompaction(doc: LoadedDoc): void {
 		if (doc.compactionScheduled) return;
@@ -543,7 +556,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		}
 		if (hasPending(doc) || doc.dirty) flush(true);
 		if (doc.conns.size > 0 || doc.failed) return;
-		compact(doc);
+		compactAndRelease(doc);
 		docs.delete(doc.name);
 		if (doc.projectionTimer) {
 			clearTimeout(doc.projectionTimer);
@@ -700,7 +713,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		for (const doc of loaded) {
 			if (doc.unloadTimer) clearTimeout(doc.unloadTimer);
 			doc.unloadTimer = null;
-			compact(doc);
+			compactAndRelease(doc);
 		}
 		await Promise.all(loaded.map((doc) => (doc.projectionPending || doc.projecting ? project(doc) : undefined)));
 		await Promise.all([...projections]);

@@ -1,5 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import * as Y from 'yjs';
+import { packSnapshot, SNAPSHOT_RAW } from '../../src/lib/server/history-snapshot.ts';
+import { sessionTails } from '../../src/lib/server/history-tail.ts';
 
 /**
  * The persistence of collaborative documents (tables from
@@ -13,12 +15,21 @@ import * as Y from 'yjs';
  * either the old or the new representation, both complete.
  *
  * History (migration 0022): every appended update carries its authors and
- * time, and each flush extends its authors' editing sessions in
- * collab_history (a new session after a gap of `gapMs`, or when asked, as a
- * restore does). Before compaction deletes updates, every session ending in
- * them gets a snapshot of the document as it stood then, and older snapshots
- * are thinned (`thinSnapshots`), so the history survives compaction bounded
- * in size. See docs/collab.md, "History".
+ * time, and extends its authors' editing sessions in collab_history (a new
+ * session after a gap of `gapMs`, or when asked, as a restore does). A new
+ * session's row is inserted in the same transaction as its first update, so
+ * its id (the version id) exists at once; extending a running session only
+ * moves its end, which the update rows already record — so the row's
+ * `ended_at`/`seq_to` are written lazily (`releaseHistory`, before
+ * compaction, when the author's next session starts, or every
+ * SESSION_WRITE_EVERY updates), not per update: an update commits one small
+ * row and nothing else. Until then, and after a crash, the latest session of
+ * an author ends at that author's last update after the row's `seq_to`
+ * (`sessionTails`; readers in src/lib/server/history.ts do the same). Before
+ * compaction deletes updates, every session ending in them gets a snapshot
+ * of the document as it stood then, and older snapshots are thinned
+ * (`thinSnapshots`), so the history survives compaction bounded in size. See
+ * docs/collab.md, "History".
  *
  * The functions exported at the bottom work without a running server (seeding,
  * freezing plan versions). While a server is running, change documents through
@@ -57,8 +68,17 @@ export interface CollabStore {
 	 * Call inside `transaction`.
 	 */
 	replaceState(docId: number, state: Uint8Array, uptoSeq: number): void;
+	/**
+	 * Writes the running sessions' ends of a document and forgets them (when
+	 * the document is unloaded). Call inside `transaction`.
+	 */
+	releaseHistory(docId: number): void;
 	transaction<T>(fn: () => T): T;
 }
+
+/** A running session is written at least every this many of its updates (bounds what a reader or a restart re-derives). */
+export const SESSION_WRITE_EVERY = 512;
+
 
 /** Default gap between edits that closes an editing session: 5 minutes. */
 export const DEFAULT_SESSION_GAP_MS = 5 * 60 * 1000;
@@ -70,21 +90,35 @@ export const DEFAULT_SESSION_GAP_MS = 5 * 60 * 1000;
  */
 export const SNAPSHOT_LIMITS = { recent: 50, max: 120, weekMs: 7 * 24 * 60 * 60 * 1000 };
 
+interface DocSeq {
+	doc: number;
+	seq: number;
+}
+
 interface Statements {
 	selectDoc: BetterSqlite3.Statement<[string], { id: number; state: Buffer | null; state_seq: number }>;
 	selectDocById: BetterSqlite3.Statement<[number], { state: Buffer | null; state_seq: number }>;
-	selectUpdates: BetterSqlite3.Statement<[number], { seq: number; data: Buffer }>;
-	selectUpdatesUpTo: BetterSqlite3.Statement<[number, number], { seq: number; data: Buffer }>;
+	selectUpdates: BetterSqlite3.Statement<[{ doc: number }], { seq: number; data: Buffer }>;
+	selectUpdatesUpTo: BetterSqlite3.Statement<[DocSeq], { seq: number; data: Buffer }>;
 	insertDoc: BetterSqlite3.Statement<[string]>;
-	insertUpdate: BetterSqlite3.Statement<[number, number, Buffer, number | null, string | null]>;
+	insertUpdate: BetterSqlite3.Statement<[DocSeq & { data: Buffer; at: number | null; authors: string | null }]>;
 	setState: BetterSqlite3.Statement<[Buffer, number, number, number]>;
-	deleteUpdates: BetterSqlite3.Statement<[number, number]>;
-	lastSession: BetterSqlite3.Statement<[number, string | null], { id: number; ended_at: number }>;
+	deleteUpdates: BetterSqlite3.Statement<[DocSeq]>;
+	lastSession: BetterSqlite3.Statement<[number, string | null], { id: number; ended_at: number; seq_to: number }>;
+	updateAuthorsAfter: BetterSqlite3.Statement<[DocSeq], { seq: number; created_at: number | null; author_ids: string | null }>;
 	extendSession: BetterSqlite3.Statement<[number, number, number]>;
 	insertSession: BetterSqlite3.Statement<[number, string | null, number, number, number, number]>;
 	sessionsToFreeze: BetterSqlite3.Statement<[number, number, number], { id: number; seq_to: number }>;
-	setSnapshot: BetterSqlite3.Statement<[Buffer | null, number]>;
+	setSnapshot: BetterSqlite3.Statement<[Buffer | null, number, number]>;
 	snapshotsOf: BetterSqlite3.Statement<[number], { id: number; ended_at: number }>;
+}
+
+/** An author's latest session of a document; `unwritten`: updates it gained since its row was written. */
+interface RunningSession {
+	id: number;
+	endedAt: number;
+	seqTo: number;
+	unwritten: number;
 }
 
 const cache = new WeakMap<BetterSqlite3.Database, CollabStore>();
@@ -100,32 +134,72 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 	const s: Statements = {
 		selectDoc: sqlite.prepare('SELECT id, state, state_seq FROM collab_documents WHERE name = ?'),
 		selectDocById: sqlite.prepare('SELECT state, state_seq FROM collab_documents WHERE id = ?'),
-		selectUpdates: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE doc_id = ? ORDER BY seq'),
-		selectUpdatesUpTo: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE doc_id = ? AND seq <= ? ORDER BY seq'),
+		// a document's updates are the key range doc << 32 … (doc + 1) << 32 (migration 0031); seqs start at 1
+		selectUpdates: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) AND id < ((@doc + 1) << 32) ORDER BY id'),
+		selectUpdatesUpTo: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) AND id <= (@doc << 32) + @seq ORDER BY id'),
 		insertDoc: sqlite.prepare('INSERT INTO collab_documents (name) VALUES (?)'),
-		insertUpdate: sqlite.prepare('INSERT INTO collab_updates (doc_id, seq, data, created_at, author_ids) VALUES (?, ?, ?, ?, ?)'),
+		insertUpdate: sqlite.prepare('INSERT INTO collab_updates (id, data, created_at, author_ids) VALUES ((@doc << 32) + @seq, @data, @at, @authors)'),
 		setState: sqlite.prepare('UPDATE collab_documents SET state = ?, compacted_at = ?, state_seq = max(state_seq, ?) WHERE id = ?'),
-		deleteUpdates: sqlite.prepare('DELETE FROM collab_updates WHERE doc_id = ? AND seq <= ?'),
-		lastSession: sqlite.prepare(
-			'SELECT id, ended_at FROM collab_history WHERE doc_id = ? AND user_id IS ? ORDER BY ended_at DESC, id DESC LIMIT 1'
+		deleteUpdates: sqlite.prepare('DELETE FROM collab_updates WHERE id > (@doc << 32) AND id <= (@doc << 32) + @seq'),
+		// an author's sessions follow each other, so the latest has the highest id
+		lastSession: sqlite.prepare('SELECT id, ended_at, seq_to FROM collab_history WHERE doc_id = ? AND user_id IS ? ORDER BY id DESC LIMIT 1'),
+		updateAuthorsAfter: sqlite.prepare(
+			'SELECT seq, created_at, author_ids FROM collab_updates WHERE id > (@doc << 32) + @seq AND id < ((@doc + 1) << 32) ORDER BY id'
 		),
 		// a session that grows past a snapshot it had is again covered by the stored updates
-		extendSession: sqlite.prepare('UPDATE collab_history SET ended_at = ?, seq_to = ?, snapshot = NULL WHERE id = ?'),
+		extendSession: sqlite.prepare('UPDATE collab_history SET ended_at = ?, seq_to = ?, snapshot = NULL, snapshot_format = 0 WHERE id = ?'),
 		insertSession: sqlite.prepare(
 			'INSERT INTO collab_history (doc_id, user_id, started_at, ended_at, seq_from, seq_to) VALUES (?, ?, ?, ?, ?, ?)'
 		),
 		sessionsToFreeze: sqlite.prepare(
 			'SELECT id, seq_to FROM collab_history WHERE doc_id = ? AND snapshot IS NULL AND seq_to >= ? AND seq_to <= ? ORDER BY seq_to'
 		),
-		setSnapshot: sqlite.prepare('UPDATE collab_history SET snapshot = ? WHERE id = ?'),
+		setSnapshot: sqlite.prepare('UPDATE collab_history SET snapshot = ?, snapshot_format = ? WHERE id = ?'),
 		snapshotsOf: sqlite.prepare('SELECT id, ended_at FROM collab_history WHERE doc_id = ? AND snapshot IS NOT NULL ORDER BY ended_at DESC, id DESC')
 	};
 
+	/** Running sessions per document and author, as far as they reach beyond their rows. */
+	const running = new Map<number, Map<string | null, RunningSession | null>>();
+
+	function runningSession(docId: number, userId: string | null): RunningSession | null {
+		let ofDoc = running.get(docId);
+		if (!ofDoc) running.set(docId, (ofDoc = new Map()));
+		const known = ofDoc.get(userId);
+		if (known !== undefined) return known;
+		const row = s.lastSession.get(docId, userId);
+		let session: RunningSession | null = null;
+		if (row) {
+			session = { id: row.id, endedAt: row.ended_at, seqTo: row.seq_to, unwritten: 0 };
+			// after a restart the row may end before the author's last updates (written lazily)
+			const tail = sessionTails(s.updateAuthorsAfter.iterate({ doc: docId, seq: row.seq_to }), new Map([[userId, row.seq_to]])).get(userId);
+			if (tail) Object.assign(session, { endedAt: tail.at, seqTo: tail.seq, unwritten: 1 });
+		}
+		ofDoc.set(userId, session);
+		return session;
+	}
+
+	function writeSession(session: RunningSession): void {
+		if (session.unwritten === 0) return;
+		s.extendSession.run(session.endedAt, session.seqTo, session.id);
+		session.unwritten = 0;
+	}
+
+	function writeSessions(docId: number): void {
+		for (const session of running.get(docId)?.values() ?? []) if (session) writeSession(session);
+	}
+
 	function recordSession(docId: number, seq: number, userId: string | null, origin: UpdateOrigin, gapMs: number): void {
-		const last = s.lastSession.get(docId, userId);
+		const last = runningSession(docId, userId);
 		const fresh = userId !== null && origin.newSession?.has(userId);
-		if (last && !fresh && origin.at - last.ended_at <= gapMs) s.extendSession.run(origin.at, seq, last.id);
-		else s.insertSession.run(docId, userId, origin.at, origin.at, seq, seq);
+		if (last && !fresh && origin.at - last.endedAt <= gapMs) {
+			last.endedAt = origin.at;
+			last.seqTo = seq;
+			if (++last.unwritten >= SESSION_WRITE_EVERY) writeSession(last);
+			return;
+		}
+		if (last) writeSession(last);
+		const id = Number(s.insertSession.run(docId, userId, origin.at, origin.at, seq, seq).lastInsertRowid);
+		running.get(docId)!.set(userId, { id, endedAt: origin.at, seqTo: seq, unwritten: 0 });
 	}
 
 	/** Snapshots for the sessions that end in the updates about to be folded (seq up to `uptoSeq`). */
@@ -138,13 +212,14 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 		try {
 			if (doc.state) Y.applyUpdate(ydoc, doc.state);
 			// all(), not iterate(): the connection cannot write while a statement iterates
-			const updates = s.selectUpdatesUpTo.all(docId, uptoSeq);
+			const updates = s.selectUpdatesUpTo.all({ doc: docId, seq: uptoSeq });
 			let i = 0;
 			for (const session of due) {
 				ydoc.transact(() => {
 					for (; i < updates.length && updates[i].seq <= session.seq_to; i++) Y.applyUpdate(ydoc, updates[i].data);
 				});
-				s.setSnapshot.run(toBuffer(Y.encodeStateAsUpdate(ydoc)), session.id);
+				const packed = packSnapshot(Y.encodeStateAsUpdate(ydoc));
+				s.setSnapshot.run(packed.data, packed.format, session.id);
 			}
 		} finally {
 			ydoc.destroy();
@@ -162,7 +237,7 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			const keep = i < SNAPSHOT_LIMITS.recent || (!weeks.has(week) && count < SNAPSHOT_LIMITS.max);
 			if (i >= SNAPSHOT_LIMITS.recent) weeks.add(week);
 			if (keep) count++;
-			else s.setSnapshot.run(null, snap.id);
+			else s.setSnapshot.run(null, SNAPSHOT_RAW, snap.id);
 		}
 	}
 
@@ -173,7 +248,7 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			const updates: Uint8Array[] = [];
 			// seqs go on after compaction, so history sessions keep pointing at the right updates
 			let lastSeq = row.state_seq;
-			for (const u of s.selectUpdates.iterate(row.id)) {
+			for (const u of s.selectUpdates.iterate({ doc: row.id })) {
 				updates.push(u.data);
 				lastSeq = u.seq;
 			}
@@ -182,21 +257,40 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 		ensureDocument(name) {
 			const row = s.selectDoc.get(name);
 			if (row) return row.id;
-			return Number(s.insertDoc.run(name).lastInsertRowid);
+			const id = Number(s.insertDoc.run(name).lastInsertRowid);
+			running.delete(id); // a row id can be reused after a delete
+			return id;
 		},
 		append(docId, seq, update, origin, gapMs = DEFAULT_SESSION_GAP_MS) {
-			s.insertUpdate.run(docId, seq, toBuffer(update), origin?.at ?? null, origin?.authors.length ? origin.authors.join(' ') : null);
-			if (!origin) return;
-			if (origin.authors.length === 0) recordSession(docId, seq, null, origin, gapMs);
-			for (const author of origin.authors) recordSession(docId, seq, author, origin, gapMs);
+			// sessions first: a session read from its row must not count this update as its tail
+			if (origin?.authors.length === 0) recordSession(docId, seq, null, origin, gapMs);
+			for (const author of origin?.authors ?? []) recordSession(docId, seq, author, origin!, gapMs);
+			s.insertUpdate.run({
+				doc: docId,
+				seq,
+				data: toBuffer(update),
+				at: origin?.at ?? null,
+				authors: origin?.authors.length ? origin.authors.join(' ') : null
+			});
 		},
 		replaceState(docId, state, uptoSeq) {
+			writeSessions(docId);
 			freezeSessions(docId, uptoSeq);
 			s.setState.run(toBuffer(state), Date.now(), uptoSeq, docId);
-			s.deleteUpdates.run(docId, uptoSeq);
+			s.deleteUpdates.run({ doc: docId, seq: uptoSeq });
+		},
+		releaseHistory(docId) {
+			writeSessions(docId);
+			running.delete(docId);
 		},
 		transaction(fn) {
-			return sqlite.transaction(fn)();
+			try {
+				return sqlite.transaction(fn)();
+			} catch (err) {
+				// what the rolled-back transaction did to the running sessions is gone from disk: re-read them
+				running.clear();
+				throw err;
+			}
 		}
 	};
 	cache.set(sqlite, store);

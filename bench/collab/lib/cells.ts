@@ -11,10 +11,13 @@ import { Client, Conn, Meter, openAll, type Target } from './client.ts';
 import { EDIT_LEN, SEED_CLIENT, editContent, encodeEditUpdate, nowUs } from './proto.ts';
 import { coresBusyMs, sleep, type ServerProc } from './proc.ts';
 import { percentile } from './stats.ts';
+import { loadavg } from 'node:os';
 
 export interface CellCfg {
 	clients: number;
 	docs: number;
+	/** paced latency only (the two-client cell): no burst, not in the throughput table */
+	latencyOnly?: boolean;
 }
 
 export interface Timing {
@@ -155,6 +158,14 @@ export interface CellResult {
 	burst: PhaseResult | null;
 	restarts: number;
 	failed?: string;
+	/** 1-minute load average when the run started and when it ended */
+	load?: { start: number; end: number };
+}
+
+/** which phases a run of a cell measures */
+export interface Phases {
+	paced: boolean;
+	burst: boolean;
 }
 
 /**
@@ -163,8 +174,14 @@ export interface CellResult {
  * A server still busy `idleCapMs` after a phase is SIGKILLed and restarted
  * (a backlog would otherwise spill into the next measurement).
  */
-export async function runCell(server: ServerProc, names: string[], cfg: CellCfg, t: Timing): Promise<CellResult> {
-	const out: CellResult = { paced: null, burst: null, restarts: 0 };
+export async function runCell(
+	server: ServerProc,
+	names: string[],
+	cfg: CellCfg,
+	t: Timing,
+	phases: Phases = { paced: true, burst: true }
+): Promise<CellResult> {
+	const out: CellResult = { paced: null, burst: null, restarts: 0, load: { start: loadavg()[0], end: NaN } };
 	let s: Session | null = null;
 	const finish = (r: PhaseResult, m: Meter) => {
 		r.unexpectedCloses = m.unexpectedCloses;
@@ -180,24 +197,28 @@ export async function runCell(server: ServerProc, names: string[], cfg: CellCfg,
 		out.restarts++;
 		return false;
 	};
-	try {
-		s = await connect(server.info, names, cfg);
+	const open = async (): Promise<Session> => {
+		const session = await connect(server.info, names, cfg);
 		await sleep(100);
 		await server.waitIdle(1500, 150);
-		s.meter.reset();
-		out.paced = finish(await paced(server, s, t), s.meter);
-		if (!(await settle())) out.paced.restarted = true;
-		if (!s) {
-			s = await connect(server.info, names, cfg);
-			await sleep(100);
-			await server.waitIdle(1500, 150);
-		}
-		const session: Session = s;
 		session.meter.reset();
-		out.burst = finish(await burst(server, session, cfg, t), session.meter);
-		for (const c of session.conns) c.close();
-		s = null;
-		if (!(await settle())) out.burst.restarted = true;
+		return session;
+	};
+	try {
+		if (phases.paced) {
+			s = await open();
+			out.paced = finish(await paced(server, s, t), s.meter);
+			if (!(await settle())) out.paced.restarted = true;
+		}
+		if (phases.burst) {
+			if (!s) s = await open();
+			const session: Session = s;
+			out.burst = finish(await burst(server, session, cfg, t), session.meter);
+			for (const c of session.conns) c.close();
+			s = null;
+			if (!(await settle())) out.burst.restarted = true;
+		}
+		if (s) for (const c of (s as Session).conns) c.close();
 	} catch (err) {
 		out.failed = (err as Error).message;
 		if (s) for (const c of (s as Session).conns) c.close();
@@ -206,6 +227,7 @@ export async function runCell(server: ServerProc, names: string[], cfg: CellCfg,
 			out.restarts++;
 		}
 	}
+	out.load!.end = loadavg()[0];
 	return out;
 }
 

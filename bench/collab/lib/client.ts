@@ -38,6 +38,14 @@ export interface Target {
 	pathPrefix: string;
 	framing: Framing;
 	headers?: Record<string, string>;
+	/** session tokens of distinct users: client i uses tokens[i mod length] */
+	tokens?: string[];
+}
+
+/** the session token client `idx` signs in with, or undefined when the server takes none */
+export function tokenOf(target: Target, idx: number): string | undefined {
+	const t = target.tokens;
+	return t && t.length > 0 ? t[idx % t.length] : undefined;
 }
 
 /** What one measured phase collects. */
@@ -187,7 +195,9 @@ export class Conn {
 	/** resolves once the initial sync (server's step 2) arrived */
 	open(timeoutMs = 15_000): Promise<void> {
 		return new Promise((resolve, reject) => {
-			const ws = new WebSocket(this.url, { headers: this.target.headers, handshakeTimeout: timeoutMs });
+			const token = tokenOf(this.target, this.client.idx);
+			const headers = token && this.target.framing === 'y' ? { ...this.target.headers, Cookie: `session=${token}` } : this.target.headers;
+			const ws = new WebSocket(this.url, { headers, handshakeTimeout: timeoutMs });
 			this.ws = ws;
 			ws.binaryType = 'nodebuffer';
 			const timer = setTimeout(() => {
@@ -219,7 +229,7 @@ export class Conn {
 			});
 			ws.on('open', () => {
 				this.openedAt = performance.now();
-				if (this.target.framing === 'hp') this.send(frameHpAuth(this.prefix, 'bench'));
+				if (this.target.framing === 'hp') this.send(frameHpAuth(this.prefix, token ?? 'bench'));
 				const sv = this.doc ? Y.encodeStateVector(this.doc) : new Uint8Array([0]);
 				this.send(frameSync(this.prefix, SYNC_STEP1, sv));
 			});

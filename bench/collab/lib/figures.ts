@@ -1,6 +1,7 @@
 /**
- * The single-number figures: RSS per loaded document, bytes written per edit,
- * cold load of a document built from 10 000 updates, edits lost after SIGKILL.
+ * The single-number figures: RSS per loaded document, bytes written and
+ * commits per edit, cold load of a document built from 10 000 or 100 000
+ * updates, edits lost after SIGKILL.
  */
 import { Client, Conn, Meter, openAll } from './client.ts';
 import { EDIT_LEN, parseEdit, nowUs } from './proto.ts';
@@ -122,6 +123,9 @@ export interface BytesResult {
 	/** page-cache bytes dirtied (kernel write_bytes), for comparison */
 	dirtiedPerEdit: number;
 	socketBytes: number;
+	/** commits of the server's SQLite store over the same span (servers/commits.ts), null without a store */
+	commits: number | null;
+	commitsPerEdit: number | null;
 }
 
 /**
@@ -136,6 +140,7 @@ export async function bytesPerEdit(server: ServerProc, pool: DocPool, settleMs: 
 	await openAll(conns);
 	await sleep(200);
 	await server.waitIdle(3000);
+	const commits0 = await server.commits();
 	const io0 = server.io();
 	meter.bytesIn = 0;
 	const perClient = 50;
@@ -171,31 +176,54 @@ export async function bytesPerEdit(server: ServerProc, pool: DocPool, settleMs: 
 		last = now;
 	}
 	const io1 = server.io();
+	const commits1 = await server.commits();
+	const commits = commits0 === null || commits1 === null ? null : commits1 - commits0;
 	const fileBytes = io1.wchar - io0.wchar - socketBytes;
 	return {
 		edits: sent,
 		fileBytes,
 		perEdit: fileBytes / sent,
 		dirtiedPerEdit: (io1.writeBytes - io0.writeBytes) / sent,
-		socketBytes
+		socketBytes,
+		commits,
+		commitsPerEdit: commits === null ? null : commits / sent
 	};
 }
 
-/** 10 000 single-edit updates into one document, from 20 connections, one edit per connection per millisecond */
+/**
+ * `total` single-edit updates into one document, through the server's own
+ * write path: one "anchor" connection stays open (the document stays loaded)
+ * while writers take turns, each sending WRITER_EDITS edits back to back —
+ * under Kring's burst allowance (1 000 messages) — and leaving once the
+ * anchor has received them all. So every update arrives on its own and is
+ * broadcast to one receiver, not 19 (a 100 000-update document built by 20
+ * connections at once overloads the reference server's one-frame-per-update
+ * broadcast for over a minute).
+ */
+const WRITER_EDITS = 500;
 export async function seedDocument(server: ServerProc, name: string, total = 10_000): Promise<void> {
 	const meter = new Meter();
-	const conns = rawConns(server, Array(20).fill(name), meter, 100);
-	await openAll(conns);
-	const rounds = total / conns.length;
-	for (let r = 0; r < rounds; r++) {
-		for (const c of conns) c.sendEdit();
-		await sleep(1);
+	const [anchor] = rawConns(server, [name], meter, 99);
+	await openAll([anchor]);
+	meter.active = true;
+	for (let w = 0, sent = 0; sent < total; w++) {
+		const [writer] = rawConns(server, [name], new Meter(), 100 + (w % 300));
+		await openAll([writer]);
+		const n = Math.min(WRITER_EDITS, total - sent);
+		for (let e = 0; e < n; e++) writer.sendEdit();
+		sent += n;
+		const deadline = performance.now() + 30_000;
+		while (meter.deliveries < sent && performance.now() < deadline) await sleep(5);
+		writer.close();
+		if (meter.deliveries < sent) throw new Error(`${server.spec.id}: seeding stalled at ${meter.deliveries} of ${sent} edits`);
 	}
+	meter.active = false;
+	const conns = [anchor];
 	await sleep(300);
-	await server.waitIdle(15_000);
+	await server.waitIdle(60_000);
 	// check it arrived: a fresh probe must see all edits
 	const check = rawConns(server, [name], new Meter(), 200, true);
-	await openAll(check);
+	await check[0].open(60_000);
 	const n = check[0].text().length / EDIT_LEN;
 	closeAll(check);
 	closeAll(conns);

@@ -18,6 +18,8 @@ export interface ServerSpec {
 	args: string[];
 	/** has a store: cold load, bytes per edit and SIGKILL make sense */
 	persistent: boolean;
+	/** runs only in these cells (`2x1`) and has no figures (the bare relay) */
+	onlyCells?: string[];
 }
 
 export class ServerProc {
@@ -26,6 +28,7 @@ export class ServerProc {
 	pid = 0;
 	exited = false;
 	private gcWaiters: ((heap: number) => void)[] = [];
+	private statsWaiters: ((commits: number | null) => void)[] = [];
 
 	constructor(
 		readonly spec: ServerSpec,
@@ -49,8 +52,9 @@ export class ServerProc {
 		this.child.on('exit', () => {
 			this.exited = true;
 		});
-		this.child.on('message', (m: { type: string; heap?: number }) => {
+		this.child.on('message', (m: { type: string; heap?: number; commits?: number | null }) => {
 			if (m.type === 'gc') this.gcWaiters.shift()?.(m.heap!);
+			if (m.type === 'stats') this.statsWaiters.shift()?.(m.commits ?? null);
 		});
 		this.info = await new Promise<ReadyInfo>((resolve, reject) => {
 			const timer = setTimeout(() => reject(new Error(`${this.spec.id}: not ready after ${timeoutMs} ms`)), timeoutMs);
@@ -79,6 +83,18 @@ export class ServerProc {
 			this.child.send({ cmd: 'gc' });
 		});
 		return { rss: this.rss(), heap };
+	}
+
+	/** commits the server's store made since it started (servers/commits.ts), null when it has no SQLite store */
+	commits(): Promise<number | null> {
+		return new Promise<number | null>((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error('stats timeout')), 10_000);
+			this.statsWaiters.push((c) => {
+				clearTimeout(timer);
+				resolve(c);
+			});
+			this.child.send({ cmd: 'stats' });
+		});
 	}
 
 	rss(): number {

@@ -138,7 +138,7 @@ export function frameAwareness(prefix: Uint8Array, update: Uint8Array): Uint8Arr
 	return encoding.toUint8Array(e);
 }
 
-/** Hocuspocus: Auth message, sub-type Token; the token is not checked (no onAuthenticate hook) */
+/** Hocuspocus: Auth message, sub-type Token (checked by the bench server's onAuthenticate hook) */
 export function frameHpAuth(prefix: Uint8Array, token: string): Uint8Array {
 	const e = encoding.createEncoder();
 	encoding.writeUint8Array(e, prefix);

@@ -2,10 +2,14 @@
  * Kring's collaboration server (server/collab/) on a temporary database, with
  * its default limits, attached to a plain http server like server/index.ts does.
  *
- * First start in a data directory: migrate, create a user with a session, a
- * region where the user is 'editor', a plan, a theme and DOC_COUNT actions
- * (`action:bench00000` …), and remember the session token in kring-bench.json;
- * later starts (restarts after SIGTERM/SIGKILL) reuse them.
+ * First start in a data directory: migrate, create USERS users with a session
+ * each (createUser/createSession, as signing in does), a region where all of
+ * them are 'editor', a plan, a theme and DOC_COUNT actions
+ * (`action:bench00000` …), and remember the session tokens in
+ * kring-bench.json; later starts (restarts after SIGTERM/SIGKILL) reuse them.
+ * Client i of the load generator signs in as user i mod USERS, so the
+ * per-person socket limits stay at their defaults (64 per user, 32 per
+ * session): no benchmark client opens more than 10 sockets.
  */
 import http from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,34 +22,41 @@ import { createUser } from '../../../src/lib/server/user.ts';
 import { createSession, generateSessionToken, type SessionPolicy } from '../../../src/lib/server/session.ts';
 import { projectDocument } from '../../../src/lib/server/projection.ts';
 import { createCollabServer } from '../../../server/collab/index.ts';
-import { dataDir, serve } from './common.ts';
+import { BENCH_ORIGIN, DOC_COUNT, USERS, dataDir, serve } from './common.ts';
+import { countCommits } from './commits.ts';
 
-export const DOC_COUNT = 4000;
+export { DOC_COUNT };
 export const docId = (i: number) => `bench${String(i).padStart(5, '0')}`;
 
 const MIGRATIONS = fileURLToPath(new URL('../../../migrations', import.meta.url));
-const ORIGIN = 'http://kring.bench';
+const ORIGIN = BENCH_ORIGIN;
 const sessionPolicy: SessionPolicy = { idleTimeoutMs: 24 * 3_600_000, absoluteTimeoutMs: 7 * 24 * 3_600_000 };
 
 const dir = dataDir();
 const dbPath = join(dir, 'kring.sqlite');
 const setupFile = join(dir, 'kring-bench.json');
 const { db, sqlite } = openDatabase(dbPath);
+const counter = countCommits(sqlite);
 await migrateToLatest(db, MIGRATIONS);
 
-let token: string;
+let tokens: string[];
 if (existsSync(setupFile)) {
-	token = JSON.parse(readFileSync(setupFile, 'utf8')).token;
+	tokens = JSON.parse(readFileSync(setupFile, 'utf8')).tokens;
 } else {
-	const user = await createUser(db, { email: 'bench@kring.bench', name: 'Bench', password: null });
-	token = generateSessionToken();
-	await createSession(db, token, user.id, sessionPolicy);
+	const userIds: string[] = [];
+	tokens = [];
+	for (let i = 0; i < USERS; i++) {
+		const user = await createUser(db, { email: `bench${i}@kring.bench`, name: `Bench ${i}`, password: null });
+		const token = generateSessionToken();
+		await createSession(db, token, user.id, sessionPolicy);
+		userIds.push(user.id);
+		tokens.push(token);
+	}
 	const now = Date.now();
 	sqlite.transaction(() => {
 		sqlite.prepare(`INSERT INTO regions (id, slug, name) VALUES ('benchregion', 'bench', 'Bench')`).run();
-		sqlite
-			.prepare(`INSERT INTO region_memberships (user_id, region_id, role) VALUES (?, 'benchregion', 'editor')`)
-			.run(user.id);
+		const member = sqlite.prepare(`INSERT INTO region_memberships (user_id, region_id, role) VALUES (?, 'benchregion', 'editor')`);
+		for (const id of userIds) member.run(id);
 		sqlite
 			.prepare(
 				`INSERT INTO plans (id, slug, region_id, scope, kind, title, period_start, period_end, levels, theme_sections, card_template, created_at, updated_at)
@@ -61,7 +72,7 @@ if (existsSync(setupFile)) {
 		);
 		for (let i = 0; i < DOC_COUNT; i++) action.run(docId(i), i, `Actie ${i}`, now, now);
 	})();
-	writeFileSync(setupFile, JSON.stringify({ token }));
+	writeFileSync(setupFile, JSON.stringify({ tokens }));
 }
 
 const logger = pino({ level: process.env.BENCH_KRING_LOG ?? 'warn' });
@@ -72,10 +83,6 @@ const collab = createCollabServer({
 	logger,
 	origin: ORIGIN,
 	sessionPolicy,
-	// every benchmark client signs in as the one bench user with one session: lift the
-	// per-person socket limits (64 / 32 by default) that would refuse client 65 onwards
-	maxConnectionsPerUser: 100_000,
-	maxConnectionsPerSession: 100_000,
 	async onDocumentChange(_name, doc, resource) {
 		await projectDocument(db, resource.ref, resource.planId, doc);
 	}
@@ -96,7 +103,9 @@ server.listen(0, '127.0.0.1', () => {
 			port: address.port,
 			pathPrefix: '/collab/',
 			framing: 'y',
-			headers: { Cookie: `session=${token}`, Origin: ORIGIN },
+			headers: { Origin: ORIGIN },
+			tokens,
+			authenticates: true,
 			storeFiles: [dbPath, dbPath + '-wal'],
 			docCount: DOC_COUNT
 		},
@@ -106,6 +115,7 @@ server.listen(0, '127.0.0.1', () => {
 			server.closeAllConnections();
 			await closed;
 			await db.destroy();
-		}
+		},
+		() => counter.commits
 	);
 });

@@ -8,6 +8,10 @@
  *       each (better-sqlite3, WAL, synchronous=NORMAL like Kring's database).
  *       Loading a document applies all its rows in one transaction.
  *
+ * Both check the session cookie on the upgrade as Kring does (auth.ts:
+ * SHA-256 of the token, session + user, document, membership, prepared
+ * statements); a refused upgrade gets 401 and no socket.
+ *
  * YPERSISTENCE must stay unset, or the module would open y-leveldb.
  */
 import http from 'node:http';
@@ -16,12 +20,16 @@ import Database from 'better-sqlite3';
 import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { setupWSConnection, setPersistence, docs } from '@y/websocket-server/utils';
-import { dataDir, serve } from './common.ts';
+import { openAuthStore } from './auth.ts';
+import { countCommits, type CommitCounter } from './commits.ts';
+import { BENCH_ORIGIN, dataDir, serve } from './common.ts';
 
 delete process.env.YPERSISTENCE;
 const dir = dataDir();
 const withRows = process.argv[3] === 'rows';
 let db: Database.Database | null = null;
+let counter: CommitCounter | null = null;
+const auth = openAuthStore(dir);
 const storeFiles: string[] = [];
 
 if (withRows) {
@@ -30,6 +38,7 @@ if (withRows) {
 	db = new Database(file);
 	db.pragma('journal_mode = WAL');
 	db.pragma('synchronous = NORMAL');
+	counter = countCommits(db);
 	db.exec(`CREATE TABLE IF NOT EXISTS updates (
 		id INTEGER PRIMARY KEY,
 		doc TEXT NOT NULL,
@@ -61,16 +70,39 @@ const server = http.createServer((_req, res) => {
 });
 const wss = new WebSocketServer({ noServer: true });
 wss.on('connection', (conn, req) => setupWSConnection(conn, req));
+/** the session cookie's token, or null */
+function sessionToken(cookie: string | undefined): string | null {
+	for (const part of cookie?.split(';') ?? []) {
+		const eq = part.indexOf('=');
+		if (eq > 0 && part.slice(0, eq).trim() === 'session') return part.slice(eq + 1).trim();
+	}
+	return null;
+}
 server.on('upgrade', (req, socket, head) => {
+	let name: string;
+	try {
+		name = decodeURIComponent((req.url ?? '/').slice(1).split('?')[0]);
+	} catch {
+		name = '';
+	}
+	if (!auth.originOk(req.headers.origin) || !auth.check(sessionToken(req.headers.cookie), name)) {
+		socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+		return;
+	}
 	wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
 });
 server.listen(0, '127.0.0.1', () => {
 	const address = server.address();
 	if (!address || typeof address === 'string') throw new Error('no port');
-	serve({ port: address.port, pathPrefix: '/', framing: 'y', storeFiles }, async () => {
-		for (const ws of wss.clients) ws.terminate();
-		server.close();
-		for (const doc of (docs as Map<string, Y.Doc>).values()) doc.destroy();
-		db?.close();
-	});
+	serve(
+		{ port: address.port, pathPrefix: '/', framing: 'y', headers: { Origin: BENCH_ORIGIN }, tokens: auth.tokens, authenticates: true, storeFiles },
+		async () => {
+			for (const ws of wss.clients) ws.terminate();
+			server.close();
+			for (const doc of (docs as Map<string, Y.Doc>).values()) doc.destroy();
+			db?.close();
+			auth.db.close();
+		},
+		() => counter?.commits ?? null
+	);
 });

@@ -1,10 +1,14 @@
 import { diffWordsWithSpace } from 'diff';
+import { sql, type ExpressionBuilder } from 'kysely';
 import * as Y from 'yjs';
 import { META } from '../action-doc.ts';
 import { parseDocName } from '../doc-name.ts';
 import { accessToResource, resolveDocument, type Access, type DocResource, type UserRoles } from './access.ts';
 import type { Db } from './db.ts';
+import type { Database } from './schema.ts';
 import { fragmentToJson, richPlainText } from './rich-doc.ts';
+import { unpackSnapshot } from './history-snapshot.ts';
+import { sessionTails, type SessionTail } from './history-tail.ts';
 
 /**
  * The history of a collaborative document (a card, a theme, a plan's
@@ -43,6 +47,7 @@ export async function listHistory(db: Db, name: string, limit = 500): Promise<Hi
 		.leftJoin('users', 'users.id', 'collab_history.user_id')
 		.select([
 			'collab_history.id',
+			'collab_history.doc_id',
 			'collab_history.user_id',
 			'users.name',
 			'collab_history.started_at',
@@ -56,6 +61,16 @@ export async function listHistory(db: Db, name: string, limit = 500): Promise<Hi
 		.orderBy('collab_history.id', 'desc')
 		.limit(limit)
 		.execute();
+	if (rows.length === 0) return [];
+	// each author's latest session (the highest id) may reach beyond its row
+	const latest = new Map<string | null, (typeof rows)[number]>();
+	for (const r of rows) if ((latest.get(r.user_id)?.id ?? 0) < r.id) latest.set(r.user_id, r);
+	const tails = await sessionEnds(db, rows[0].doc_id, new Map([...latest].map(([user, r]) => [user, r.seq_to])));
+	for (const [user, tail] of tails) {
+		const r = latest.get(user)!;
+		Object.assign(r, { ended_at: tail.at, seq_to: tail.seq, has_snapshot: 0 });
+	}
+	if (tails.size > 0) rows.sort((a, b) => b.ended_at - a.ended_at || b.id - a.id);
 	return rows.map((r) => ({
 		versionId: String(r.id),
 		author: { id: r.user_id, name: r.user_id === null ? null : (r.name ?? null) },
@@ -63,6 +78,34 @@ export async function listHistory(db: Db, name: string, limit = 500): Promise<Hi
 		to: new Date(r.ended_at).toISOString(),
 		restorable: Boolean(r.has_snapshot) || r.seq_to >= r.state_seq
 	}));
+}
+
+/**
+ * How far the given authors' latest sessions really reach: the collaboration
+ * server writes a running session's end lazily (server/collab/store.ts), and
+ * the update rows record who sent them and when. `after`: author → the seq
+ * their session's row ends at.
+ */
+async function sessionEnds(db: Db, docId: number, after: Map<string | null, number>): Promise<Map<string | null, SessionTail>> {
+	if (after.size === 0) return new Map();
+	const updates = await db
+		.selectFrom('collab_updates')
+		.select(['seq', 'created_at', 'author_ids'])
+		.where(updateKeys(docId, Math.min(...after.values())))
+		.orderBy('id')
+		.execute();
+	return sessionTails(updates, after);
+}
+
+/** A document's updates with `after` < seq ≤ `upto`, as a range of the integer key (migration 0031). */
+function updateKeys(docId: number, after: number, upto?: number) {
+	// bigint first: PostgreSQL would shift a 32-bit integer modulo 32
+	const base = sql<number>`(CAST(${docId} AS bigint) << 32)`;
+	return (eb: ExpressionBuilder<Database, 'collab_updates'>) =>
+		eb.and([
+			eb('id', '>', sql<number>`${base} + ${after}`),
+			upto === undefined ? eb('id', '<', sql<number>`((CAST(${docId} AS bigint) + 1) << 32)`) : eb('id', '<=', sql<number>`${base} + ${upto}`)
+		]);
 }
 
 export function parseVersionId(raw: unknown): number | null {
@@ -79,19 +122,36 @@ export async function readVersion(db: Db, name: string, versionId: number): Prom
 		const row = await trx
 			.selectFrom('collab_history')
 			.innerJoin('collab_documents', 'collab_documents.id', 'collab_history.doc_id')
-			.select(['collab_history.doc_id', 'collab_history.seq_to', 'collab_history.snapshot', 'collab_documents.state', 'collab_documents.state_seq'])
+			.select([
+				'collab_history.doc_id',
+				'collab_history.user_id',
+				'collab_history.seq_to',
+				'collab_history.snapshot',
+				'collab_history.snapshot_format',
+				'collab_documents.state',
+				'collab_documents.state_seq'
+			])
 			.where('collab_history.id', '=', versionId)
 			.where('collab_documents.name', '=', name)
 			.executeTakeFirst();
 		if (!row) return null;
-		if (row.snapshot) return new Uint8Array(row.snapshot);
+		const newest = await trx
+			.selectFrom('collab_history')
+			.select((eb) => eb.fn.max('id').as('id'))
+			.where('doc_id', '=', row.doc_id)
+			.where('user_id', 'is', row.user_id)
+			.executeTakeFirst();
+		if (newest?.id === versionId) {
+			const tail = (await sessionEnds(trx, row.doc_id, new Map([[row.user_id, row.seq_to]]))).get(row.user_id);
+			if (tail) Object.assign(row, { seq_to: tail.seq, snapshot: null });
+		}
+		if (row.snapshot) return unpackSnapshot(row.snapshot, row.snapshot_format);
 		if (row.seq_to < row.state_seq) return null;
 		const updates = await trx
 			.selectFrom('collab_updates')
 			.select('data')
-			.where('doc_id', '=', row.doc_id)
-			.where('seq', '<=', row.seq_to)
-			.orderBy('seq')
+			.where(updateKeys(row.doc_id, 0, row.seq_to))
+			.orderBy('id')
 			.execute();
 		const doc = new Y.Doc();
 		try {

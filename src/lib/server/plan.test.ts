@@ -103,7 +103,7 @@ describe('projection of the card’s gemeente', () => {
 		const doc = new Y.Doc();
 		Y.applyUpdate(doc, docs.get(docName({ kind: 'action', id: actionId }))!);
 		doc.getMap(META).set('municipalityId', municipalityId);
-		const changed = await projectAction(t.db, actionId, doc, []);
+		const changed = (await projectAction(t.db, actionId, doc, [])) === 'visible';
 		const row = await t.db.selectFrom('actions').select('municipality_id').where('id', '=', actionId).executeTakeFirstOrThrow();
 		return { changed, municipalityId: row.municipality_id };
 	}

@@ -8,7 +8,8 @@ import { fragmentText } from './rich-text.ts';
  * Projection: the collaborative documents are the truth for text and for an
  * action's structured fields; these functions copy them into ordinary columns
  * so lists, boards, search, exports and the JSON API read SQL, never Yjs.
- * Returns true when a visible column changed.
+ * Returns what changed (`Projected`), so the server tells a plan's screens
+ * only about documents whose rows moved.
  *
  * Only columns whose value differs are written, and nothing at all when the
  * document's projection is what the row already holds: an UPDATE naming
@@ -23,7 +24,14 @@ function joinFields(doc: Y.Doc, keys: string[]): string {
 		.join('\n\n');
 }
 
-export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldKeys: string[]): Promise<boolean> {
+/**
+ * `unchanged`: nothing written; `text`: only columns that pages read when
+ * they load (text, notes); `visible`: a column the board and lists show at
+ * once.
+ */
+export type Projected = 'unchanged' | 'text' | 'visible';
+
+export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldKeys: string[]): Promise<Projected> {
 	const meta = readMeta(doc.getMap(META));
 	const before = await db
 		.selectFrom('actions')
@@ -45,7 +53,7 @@ export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldK
 		])
 		.where('id', '=', actionId)
 		.executeTakeFirst();
-	if (!before) return false;
+	if (!before) return 'unchanged';
 	// A funding source must belong to the same plan; anything else is ignored.
 	let fundingSourceId = meta.fundingSourceId;
 	if (fundingSourceId) {
@@ -88,49 +96,49 @@ export async function projectAction(db: Db, actionId: string, doc: Y.Doc, fieldK
 	for (const key of Object.keys(next) as Array<keyof typeof next>) {
 		if (next[key] !== before[key]) (changes as Record<string, unknown>)[key] = next[key];
 	}
-	if (Object.keys(changes).length === 0) return false;
+	if (Object.keys(changes).length === 0) return 'unchanged';
 	const visible = VISIBLE.some((key) => key in changes);
 	await db
 		.updateTable('actions')
 		.set({ ...changes, ...(visible || 'text' in changes ? { updated_at: Date.now() } : {}) })
 		.where('id', '=', actionId)
 		.execute();
-	return visible;
+	return visible ? 'visible' : 'text';
 }
 
 /** the columns whose change the board and lists show at once (text is read on demand) */
 const VISIBLE = ['title', 'status', 'planning_start', 'planning_end', 'cost_amount', 'funding_source_id', 'progress', 'lead', 'municipality_id'] as const;
 
-export async function projectTheme(db: Db, themeId: string, doc: Y.Doc, sectionKeys: string[]): Promise<boolean> {
+export async function projectTheme(db: Db, themeId: string, doc: Y.Doc, sectionKeys: string[]): Promise<Projected> {
 	const text = joinFields(doc, sectionKeys);
-	await db
+	const result = await db
 		.updateTable('themes')
 		.set({ text, updated_at: Date.now() })
 		.where('id', '=', themeId)
 		.where('text', 'is distinct from', text)
-		.execute();
-	return false;
+		.executeTakeFirst();
+	return result.numUpdatedRows > 0n ? 'text' : 'unchanged';
 }
 
-export async function projectPlan(db: Db, planId: string, doc: Y.Doc): Promise<boolean> {
+export async function projectPlan(db: Db, planId: string, doc: Y.Doc): Promise<Projected> {
 	const introText = fragmentText(doc.getXmlFragment(PLAN_INTRO));
-	await db
+	const result = await db
 		.updateTable('plans')
 		.set({ intro_text: introText, updated_at: Date.now() })
 		.where('id', '=', planId)
 		.where('intro_text', 'is distinct from', introText)
-		.execute();
-	return false;
+		.executeTakeFirst();
+	return result.numUpdatedRows > 0n ? 'text' : 'unchanged';
 }
 
 /** The collaboration server's hook: project whichever kind of document changed. */
-export async function projectDocument(db: Db, ref: DocRef, planId: string, doc: Y.Doc): Promise<boolean> {
+export async function projectDocument(db: Db, ref: DocRef, planId: string, doc: Y.Doc): Promise<Projected> {
 	const plan = await db
 		.selectFrom('plans')
 		.select(['card_template', 'theme_sections'])
 		.where('id', '=', planId)
 		.executeTakeFirst();
-	if (!plan) return false;
+	if (!plan) return 'unchanged';
 	const keys = (json: string) => (JSON.parse(json) as { key: string }[]).map((f) => f.key);
 	if (ref.kind === 'action') return projectAction(db, ref.id, doc, keys(plan.card_template));
 	if (ref.kind === 'theme') return projectTheme(db, ref.id, doc, keys(plan.theme_sections));

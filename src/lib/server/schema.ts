@@ -671,8 +671,11 @@ export interface CollabDocumentTable {
 }
 
 export interface CollabUpdateTable {
-	doc_id: number;
-	seq: number;
+	/** doc_id << 32 | seq (migration 0031); never read into JavaScript, where it may not fit a double exactly */
+	id: number;
+	/** generated from id */
+	doc_id: Generated<number>;
+	seq: Generated<number>;
 	data: Uint8Array;
 	created_at: number | null;
 	/** space-separated user ids of the flush's senders; null: a change of the server */
@@ -690,4 +693,6 @@ export interface CollabHistoryTable {
 	seq_to: number;
 	/** the whole document after seq_to; written before compaction deletes the updates up to there */
 	snapshot: Uint8Array | null;
+	/** how `snapshot` is stored: 0 as it is, 1 raw-deflated (history-snapshot.ts) */
+	snapshot_format: Generated<number>;
 }

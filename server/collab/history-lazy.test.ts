@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { openDatabase } from '../../src/lib/server/db.ts';
+import { listHistory, readVersion } from '../../src/lib/server/history.ts';
+import { collabStore } from './store.ts';
+import { createTestDatabase, type TestDatabase } from './test-fixtures/harness.ts';
+
+/**
+ * A running editing session's end is written lazily (store.ts): an update
+ * commits its own row only. These tests check what a reader of the history
+ * sees while the row lags behind, and after the process died without
+ * writing it.
+ */
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+	database = await createTestDatabase();
+});
+
+afterAll(() => database.remove());
+
+const GAP = 60_000;
+const T0 = Date.UTC(2026, 11, 2, 9, 0);
+
+/** Edits of one author, one stored update each, as the server appends them; returns the doc id. */
+function typeAs(sqlite: typeof database.opened.sqlite, name: string, author: string, words: string[], at: (i: number) => number): number {
+	const store = collabStore(sqlite);
+	const id = store.ensureDocument(name);
+	const stored = store.read(name)!;
+	const doc = new Y.Doc();
+	if (stored.state) Y.applyUpdate(doc, stored.state);
+	for (const u of stored.updates) Y.applyUpdate(doc, u);
+	let seq = stored.lastSeq;
+	for (const [i, word] of words.entries()) {
+		const before = Y.encodeStateVector(doc);
+		doc.getText('body').insert(doc.getText('body').length, word);
+		const update = Y.encodeStateAsUpdate(doc, before);
+		store.transaction(() => store.append(id, ++seq, update, { authors: [author], at: at(i) }, GAP));
+	}
+	doc.destroy();
+	return id;
+}
+
+function bodyOf(update: Uint8Array): string {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, update);
+	return doc.getText('body').toString();
+}
+
+function sessionRow(docId: number): { ended_at: number; seq_to: number } {
+	return database.opened.sqlite.prepare('SELECT ended_at, seq_to FROM collab_history WHERE doc_id = ? ORDER BY id DESC LIMIT 1').get(docId) as {
+		ended_at: number;
+		seq_to: number;
+	};
+}
+
+describe('history of a running session', () => {
+	it('lists the session up to its last edit while only the update rows were written', async () => {
+		const name = 'action:lazy-list';
+		const docId = typeAs(database.opened.sqlite, name, 'user-a', ['een ', 'twee ', 'drie'], (i) => T0 + i * 1000);
+		expect(sessionRow(docId)).toEqual({ ended_at: T0, seq_to: 1 });
+		const [entry, ...rest] = await listHistory(database.opened.db, name);
+		expect(rest).toEqual([]);
+		expect(entry.to).toBe(new Date(T0 + 2000).toISOString());
+		expect(bodyOf((await readVersion(database.opened.db, name, Number(entry.versionId)))!)).toBe('een twee drie');
+	});
+
+	it('goes on in the same session after a restart that never wrote its end', async () => {
+		const name = 'action:lazy-restart';
+		typeAs(database.opened.sqlite, name, 'user-b', ['voor ', 'de '], (i) => T0 + i * 1000);
+		// a second handle on the same file has a store of its own: as after kill -9 and a restart
+		const restarted = openDatabase(database.path);
+		try {
+			typeAs(restarted.sqlite, name, 'user-b', ['herstart'], () => T0 + 30_000);
+			const entries = await listHistory(restarted.db, name);
+			expect(entries).toHaveLength(1);
+			expect(entries[0].from).toBe(new Date(T0).toISOString());
+			expect(entries[0].to).toBe(new Date(T0 + 30_000).toISOString());
+		} finally {
+			restarted.sqlite.close();
+		}
+	});
+
+	it('starts a new session after the gap also when the last one was never written', async () => {
+		const name = 'action:lazy-gap';
+		typeAs(database.opened.sqlite, name, 'user-c', ['eerst ', 'dan '], (i) => T0 + i * 1000);
+		const restarted = openDatabase(database.path);
+		try {
+			typeAs(restarted.sqlite, name, 'user-c', ['later'], () => T0 + 1000 + GAP + 1);
+			const entries = await listHistory(restarted.db, name);
+			expect(entries.map((e) => e.to)).toEqual([new Date(T0 + 1000 + GAP + 1).toISOString(), new Date(T0 + 1000).toISOString()]);
+			expect(bodyOf((await readVersion(restarted.db, name, Number(entries[1].versionId)))!)).toBe('eerst dan ');
+		} finally {
+			restarted.sqlite.close();
+		}
+	});
+
+	it('writes the end into the row when the document is released', () => {
+		const name = 'action:lazy-release';
+		const docId = typeAs(database.opened.sqlite, name, 'user-d', ['a', 'b', 'c'], (i) => T0 + i * 1000);
+		const store = collabStore(database.opened.sqlite);
+		store.transaction(() => store.releaseHistory(docId));
+		expect(sessionRow(docId)).toEqual({ ended_at: T0 + 2000, seq_to: 3 });
+	});
+});
