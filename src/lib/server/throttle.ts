@@ -41,14 +41,6 @@ export function backoffDelay(failures: number, policy: ThrottlePolicy): number {
 	return Math.min(policy.baseDelayMs * 2 ** steps, policy.maxDelayMs);
 }
 
-/**
- * Decides whether a login attempt may go on to the password check, and if so
- * counts it as a failure at once — in the same transaction as the decision.
- * Counting only after the (slow) password check let 120 parallel attempts all
- * pass the check before the first failure was written; now the sixth of them
- * already finds the account locked. A success clears the count again
- * (recordSuccess). A refused attempt costs nothing.
- */
 /** Advisory-lock namespace of the throttle's keys (two-key form, so it cannot meet other advisory locks). */
 const THROTTLE_LOCKS = 0x6b72_0001;
 
@@ -62,6 +54,14 @@ async function lockKeys(trx: Db, keys: string[]): Promise<void> {
 	for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(${THROTTLE_LOCKS}, hashtext(${key}))`.execute(trx);
 }
 
+/**
+ * Decides whether a login attempt may go on to the password check, and if so
+ * counts it as a failure at once — in the same transaction as the decision.
+ * Counting only after the (slow) password check let 120 parallel attempts all
+ * pass the check before the first failure was written; now the sixth of them
+ * already finds the account locked. A success clears the count again
+ * (recordSuccess). A refused attempt costs nothing.
+ */
 export async function consumeAttempt(db: Db, keys: ThrottleKey[], now = Date.now()): Promise<ThrottleDecision> {
 	return db.transaction().execute(async (trx) => {
 		await lockKeys(trx, keys.map((k) => k.key));
