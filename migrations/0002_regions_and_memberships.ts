@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bigint, nowMs } from './lib/portable.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
@@ -23,7 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
 		.addColumn('region_id', 'text', (c) => c.notNull().references('regions.id').onDelete('cascade'))
 		.addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('admin', 'editor', 'viewer')`))
-		.addColumn('created_at', 'integer', (c) => c.notNull().defaultTo(sql`(unixepoch() * 1000)`))
+		.addColumn('created_at', bigint(db), (c) => c.notNull().defaultTo(nowMs(db)))
 		.addPrimaryKeyConstraint('region_memberships_pk', ['user_id', 'region_id'])
 		.execute();
 
@@ -34,7 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 			c.notNull().references('municipalities.id').onDelete('cascade')
 		)
 		.addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('municipal_editor')`))
-		.addColumn('created_at', 'integer', (c) => c.notNull().defaultTo(sql`(unixepoch() * 1000)`))
+		.addColumn('created_at', bigint(db), (c) => c.notNull().defaultTo(nowMs(db)))
 		.addPrimaryKeyConstraint('municipality_memberships_pk', ['user_id', 'municipality_id'])
 		.execute();
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bigint, double } from './lib/portable.ts';
 
 /**
  * The planning model: plans with their own level names and card template,
@@ -17,16 +18,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('kind', 'text', (c) => c.notNull())
 		.addColumn('title', 'text', (c) => c.notNull())
 		.addColumn('subtitle', 'text')
-		.addColumn('period_start', 'integer', (c) => c.notNull())
-		.addColumn('period_end', 'integer', (c) => c.notNull())
+		.addColumn('period_start', bigint(db), (c) => c.notNull())
+		.addColumn('period_end', bigint(db), (c) => c.notNull())
 		.addColumn('parent_plan_id', 'text', (c) => c.references('plans.id'))
 		.addColumn('levels', 'text', (c) => c.notNull())
 		.addColumn('theme_sections', 'text', (c) => c.notNull())
 		.addColumn('card_template', 'text', (c) => c.notNull())
 		.addColumn('intro_text', 'text', (c) => c.notNull().defaultTo(''))
-		.addColumn('archived_at', 'integer')
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('updated_at', 'integer', (c) => c.notNull())
+		.addColumn('archived_at', bigint(db))
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('updated_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('plans_region_id').on('plans').column('region_id').execute();
 
@@ -34,9 +35,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.createTable('chapters')
 		.addColumn('id', 'text', (c) => c.primaryKey())
 		.addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id'))
-		.addColumn('position', 'real', (c) => c.notNull())
+		.addColumn('position', double(db), (c) => c.notNull())
 		.addColumn('title', 'text', (c) => c.notNull())
-		.addColumn('archived_at', 'integer')
+		.addColumn('archived_at', bigint(db))
 		.execute();
 	await db.schema.createIndex('chapters_plan_id').on('chapters').column('plan_id').execute();
 
@@ -45,12 +46,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('id', 'text', (c) => c.primaryKey())
 		.addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id'))
 		.addColumn('chapter_id', 'text', (c) => c.references('chapters.id'))
-		.addColumn('position', 'real', (c) => c.notNull())
+		.addColumn('position', double(db), (c) => c.notNull())
 		.addColumn('number', 'text')
 		.addColumn('title', 'text', (c) => c.notNull())
 		.addColumn('text', 'text', (c) => c.notNull().defaultTo(''))
-		.addColumn('archived_at', 'integer')
-		.addColumn('updated_at', 'integer', (c) => c.notNull())
+		.addColumn('archived_at', bigint(db))
+		.addColumn('updated_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('themes_plan_id').on('themes').column('plan_id').execute();
 
@@ -79,7 +80,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.createTable('funding_amounts')
 		.addColumn('funding_source_id', 'text', (c) => c.notNull().references('funding_sources.id').onDelete('cascade'))
 		.addColumn('year', 'integer', (c) => c.notNull())
-		.addColumn('amount', 'integer', (c) => c.notNull())
+		.addColumn('amount', bigint(db), (c) => c.notNull())
 		.addPrimaryKeyConstraint('funding_amounts_pk', ['funding_source_id', 'year'])
 		.execute();
 
@@ -88,7 +89,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('id', 'text', (c) => c.primaryKey())
 		.addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id'))
 		.addColumn('theme_id', 'text', (c) => c.notNull().references('themes.id'))
-		.addColumn('position', 'real', (c) => c.notNull())
+		.addColumn('position', double(db), (c) => c.notNull())
 		.addColumn('level', 'text', (c) => c.notNull().check(sql`level in ('regional', 'local')`))
 		.addColumn('title', 'text', (c) => c.notNull())
 		.addColumn('status', 'text', (c) =>
@@ -96,7 +97,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		)
 		.addColumn('planning_start', 'text')
 		.addColumn('planning_end', 'text')
-		.addColumn('cost_amount', 'integer')
+		.addColumn('cost_amount', bigint(db))
 		.addColumn('funding_source_id', 'text', (c) => c.references('funding_sources.id'))
 		.addColumn('funding_note', 'text')
 		.addColumn('lead', 'text')
@@ -105,10 +106,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('progress', 'integer', (c) => c.notNull().defaultTo(0))
 		.addColumn('text', 'text', (c) => c.notNull().defaultTo(''))
 		.addColumn('predecessor_id', 'text', (c) => c.references('actions.id'))
-		.addColumn('archived_at', 'integer')
+		.addColumn('archived_at', bigint(db))
 		.addColumn('archive_reason', 'text')
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('updated_at', 'integer', (c) => c.notNull())
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('updated_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('actions_plan_id').on('actions').column('plan_id').execute();
 	await db.schema.createIndex('actions_theme_id').on('actions').column('theme_id').execute();
@@ -121,7 +122,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 			c.notNull().check(sql`status in ('not_started', 'in_progress', 'at_risk', 'done', 'ongoing', 'dropped')`)
 		)
 		.addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
-		.addColumn('updated_at', 'integer', (c) => c.notNull())
+		.addColumn('updated_at', bigint(db), (c) => c.notNull())
 		.addColumn('updated_by', 'text', (c) => c.references('users.id'))
 		.addPrimaryKeyConstraint('local_adoptions_pk', ['action_id', 'municipality_id'])
 		.execute();
@@ -141,7 +142,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.createTable('indicator_values')
 		.addColumn('indicator_id', 'text', (c) => c.notNull().references('indicators.id').onDelete('cascade'))
 		.addColumn('year', 'integer', (c) => c.notNull())
-		.addColumn('value', 'real', (c) => c.notNull())
+		.addColumn('value', double(db), (c) => c.notNull())
 		.addColumn('municipality_id', 'text', (c) => c.references('municipalities.id'))
 		.addColumn('subregion', 'text')
 		.execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bigint, blob, generatedId, isPostgres } from './lib/portable.ts';
 
 /**
  * Storage of the collaborative (Yjs) documents; see docs/collab.md.
@@ -8,7 +9,8 @@ import { sql, type Kysely } from 'kysely';
  *    compaction or initial state.
  *  - collab_updates: the updates committed since that snapshot, in order.
  *    WITHOUT ROWID keeps (doc_id, seq) the only b-tree, so an append touches
- *    one index, and loading a document is one range scan.
+ *    one index, and loading a document is one range scan. (SQLite only:
+ *    PostgreSQL keeps rows in a heap whatever the key.)
  *
  * A document's content is `state` followed by its updates in `seq` order.
  * Compaction replaces both in one transaction.
@@ -16,19 +18,19 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('collab_documents')
-		.addColumn('id', 'integer', (c) => c.primaryKey())
+		.addColumn('id', ...generatedId(db))
 		.addColumn('name', 'text', (c) => c.notNull().unique())
-		.addColumn('state', 'blob')
-		.addColumn('compacted_at', 'integer')
+		.addColumn('state', blob(db))
+		.addColumn('compacted_at', bigint(db))
 		.execute();
 
 	await db.schema
 		.createTable('collab_updates')
-		.addColumn('doc_id', 'integer', (c) => c.notNull().references('collab_documents.id').onDelete('cascade'))
-		.addColumn('seq', 'integer', (c) => c.notNull())
-		.addColumn('data', 'blob', (c) => c.notNull())
+		.addColumn('doc_id', bigint(db), (c) => c.notNull().references('collab_documents.id').onDelete('cascade'))
+		.addColumn('seq', bigint(db), (c) => c.notNull())
+		.addColumn('data', blob(db), (c) => c.notNull())
 		.addPrimaryKeyConstraint('collab_updates_pk', ['doc_id', 'seq'])
-		.modifyEnd(sql`without rowid`)
+		.$call((t) => (isPostgres(db) ? t : t.modifyEnd(sql`without rowid`)))
 		.execute();
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Comment threads (reacties) on a plan, a theme or an action, optionally
@@ -29,9 +30,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('author_id', 'text', (c) => c.notNull().references('users.id'))
 		.addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open', 'resolved')`))
 		.addColumn('resolved_by', 'text', (c) => c.references('users.id'))
-		.addColumn('resolved_at', 'integer')
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('updated_at', 'integer', (c) => c.notNull())
+		.addColumn('resolved_at', bigint(db))
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('updated_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('threads_plan_status').on('threads').columns(['plan_id', 'status']).execute();
 	await db.schema.createIndex('threads_target').on('threads').columns(['target_id', 'status']).execute();
@@ -42,9 +43,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('thread_id', 'text', (c) => c.notNull().references('threads.id').onDelete('cascade'))
 		.addColumn('author_id', 'text', (c) => c.notNull().references('users.id'))
 		.addColumn('body', 'text', (c) => c.notNull())
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('edited_at', 'integer')
-		.addColumn('deleted_at', 'integer')
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('edited_at', bigint(db))
+		.addColumn('deleted_at', bigint(db))
 		.addColumn('deleted_by', 'text', (c) => c.references('users.id'))
 		.execute();
 	await db.schema.createIndex('comments_thread').on('comments').columns(['thread_id', 'created_at']).execute();
@@ -64,8 +65,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('thread_id', 'text', (c) => c.notNull().references('threads.id').onDelete('cascade'))
 		.addColumn('comment_id', 'text', (c) => c.references('comments.id').onDelete('cascade'))
 		.addColumn('actor_id', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('read_at', 'integer')
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('read_at', bigint(db))
 		.execute();
 	await db.schema.createIndex('notifications_user').on('notifications').columns(['user_id', 'read_at', 'created_at']).execute();
 }

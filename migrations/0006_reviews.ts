@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * The yearly evaluation (jaarlijkse evaluatie) of a plan and the versions it
@@ -25,14 +26,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('title', 'text', (c) => c.notNull())
 		.addColumn('status', 'text', (c) => c.notNull().defaultTo('draft').check(sql`status in ('draft', 'open', 'closed')`))
 		.addColumn('facilitator_id', 'text', (c) => c.references('users.id'))
-		.addColumn('session_date', 'integer')
-		.addColumn('prep_deadline', 'integer')
+		.addColumn('session_date', bigint(db))
+		.addColumn('prep_deadline', bigint(db))
 		.addColumn('current_action_id', 'text')
 		.addColumn('version_id', 'text')
 		.addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('opened_at', 'integer')
-		.addColumn('closed_at', 'integer')
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('opened_at', bigint(db))
+		.addColumn('closed_at', bigint(db))
 		.execute();
 	await db.schema.createIndex('review_cycles_plan').on('review_cycles').columns(['plan_id', 'year']).execute();
 
@@ -47,7 +48,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('proposed_verdict', 'text', (c) => c.notNull().check(sql`proposed_verdict in ('keep', 'strengthen', 'renew', 'drop')`))
 		.addColumn('reason', 'text', (c) => c.notNull().defaultTo(''))
 		.addColumn('author_id', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('updated_at', 'integer', (c) => c.notNull())
+		.addColumn('updated_at', bigint(db), (c) => c.notNull())
 		.addPrimaryKeyConstraint('reviews_pk', ['cycle_id', 'action_id'])
 		.execute();
 
@@ -58,7 +59,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
 		.addColumn('verdict', 'text', (c) => c.notNull().check(sql`verdict in ('keep', 'strengthen', 'renew', 'drop')`))
 		.addColumn('opinion', 'text', (c) => c.notNull().defaultTo(''))
-		.addColumn('updated_at', 'integer', (c) => c.notNull())
+		.addColumn('updated_at', bigint(db), (c) => c.notNull())
 		.addPrimaryKeyConstraint('review_votes_pk', ['cycle_id', 'action_id', 'user_id'])
 		.execute();
 
@@ -72,7 +73,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('flagged', 'integer', (c) => c.notNull().defaultTo(0))
 		.addColumn('successor_action_id', 'text')
 		.addColumn('decided_by', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('decided_at', 'integer', (c) => c.notNull())
+		.addColumn('decided_at', bigint(db), (c) => c.notNull())
 		.addPrimaryKeyConstraint('review_decisions_pk', ['cycle_id', 'action_id'])
 		.execute();
 
@@ -82,10 +83,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id'))
 		.addColumn('cycle_id', 'text', (c) => c.references('review_cycles.id'))
 		.addColumn('label', 'text', (c) => c.notNull())
-		.addColumn('adopted_at', 'integer', (c) => c.notNull())
+		.addColumn('adopted_at', bigint(db), (c) => c.notNull())
 		.addColumn('snapshot', 'text', (c) => c.notNull())
 		.addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('plan_versions_plan').on('plan_versions').columns(['plan_id', 'adopted_at']).execute();
 }

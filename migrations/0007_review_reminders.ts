@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Inbox reminders for the yearly evaluation: a notification is about either a
@@ -28,8 +29,8 @@ async function rebuild(db: Kysely<any>, withCycles: boolean): Promise<void> {
 		.$call((t) => (withCycles ? t.addColumn('cycle_id', 'text', (c) => c.references('review_cycles.id').onDelete('cascade')) : t))
 		.addColumn('comment_id', 'text', (c) => c.references('comments.id').onDelete('cascade'))
 		.addColumn('actor_id', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('read_at', 'integer')
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('read_at', bigint(db))
 		.$call((t) => (withCycles ? t.addCheckConstraint('notifications_subject', sql`(thread_id is null) <> (cycle_id is null)`) : t))
 		.execute();
 	const columns = sql.raw('id, user_id, kind, thread_id, comment_id, actor_id, created_at, read_at');
@@ -43,7 +44,7 @@ async function rebuild(db: Kysely<any>, withCycles: boolean): Promise<void> {
 
 export async function up(db: Kysely<any>): Promise<void> {
 	await rebuild(db, true);
-	await db.schema.alterTable('review_cycles').addColumn('deadline_reminded_at', 'integer').execute();
+	await db.schema.alterTable('review_cycles').addColumn('deadline_reminded_at', bigint(db)).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

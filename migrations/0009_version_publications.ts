@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * A public, read-only link to an adopted version, when a region admin
@@ -13,7 +14,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('version_id', 'text', (c) => c.primaryKey().references('plan_versions.id').onDelete('cascade'))
 		.addColumn('token', 'text', (c) => c.notNull().unique())
 		.addColumn('published_by', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('published_at', 'integer', (c) => c.notNull())
+		.addColumn('published_at', bigint(db), (c) => c.notNull())
 		.execute();
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Accounts that a region runs itself: the instance admin (regions, gemeenten,
@@ -8,8 +9,8 @@ import type { Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema.alterTable('users').addColumn('instance_admin', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-	await db.schema.alterTable('users').addColumn('deactivated_at', 'integer').execute();
-	await db.schema.alterTable('users').addColumn('last_login_at', 'integer').execute();
+	await db.schema.alterTable('users').addColumn('deactivated_at', bigint(db)).execute();
+	await db.schema.alterTable('users').addColumn('last_login_at', bigint(db)).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

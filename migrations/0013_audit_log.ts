@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint, generatedId } from './lib/portable.ts';
 
 /**
  * The audit log (BIO 8.15): who did what to which object, with what result,
@@ -9,8 +10,8 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('audit_log')
-		.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-		.addColumn('at', 'integer', (c) => c.notNull())
+		.addColumn('id', ...generatedId(db, { neverReuse: true }))
+		.addColumn('at', bigint(db), (c) => c.notNull())
 		.addColumn('actor_id', 'text')
 		.addColumn('actor_name', 'text')
 		.addColumn('action', 'text', (c) => c.notNull())

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * First start and the instance admin's region set-up.
@@ -17,9 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.createTable('setup_tokens')
 		.addColumn('token_hash', 'text', (c) => c.primaryKey())
 		.addColumn('email', 'text')
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('expires_at', 'integer')
-		.addColumn('used_at', 'integer')
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('expires_at', bigint(db))
+		.addColumn('used_at', bigint(db))
 		.addColumn('used_by', 'text', (c) => c.references('users.id').onDelete('set null'))
 		.execute();
 	await db.schema.alterTable('municipalities').addColumn('cbs_code', 'text').execute();

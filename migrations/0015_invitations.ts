@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Invitations to a region with one role. The link's token is never stored:
@@ -25,11 +26,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('theme_id', 'text', (c) => c.references('themes.id').onDelete('cascade'))
 		.addColumn('user_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
 		.addColumn('invited_by', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('expires_at', 'integer', (c) => c.notNull())
-		.addColumn('accepted_at', 'integer')
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('expires_at', bigint(db), (c) => c.notNull())
+		.addColumn('accepted_at', bigint(db))
 		.addColumn('accepted_by', 'text', (c) => c.references('users.id'))
-		.addColumn('withdrawn_at', 'integer')
+		.addColumn('withdrawn_at', bigint(db))
 		.addCheckConstraint(
 			'invitations_role_target',
 			sql`(role = 'municipal_editor') = (municipality_id is not null) and (role = 'ambassador') = (theme_id is not null)`

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Account security: password reset and e-mail change links, TOTP (MFA) with
@@ -17,9 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('kind', 'text', (c) => c.notNull()) // 'password_reset' | 'email_change'
 		.addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
 		.addColumn('new_email', 'text')
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('expires_at', 'integer', (c) => c.notNull())
-		.addColumn('used_at', 'integer')
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('expires_at', bigint(db), (c) => c.notNull())
+		.addColumn('used_at', bigint(db))
 		.execute();
 	await db.schema.createIndex('account_tokens_user').on('account_tokens').columns(['user_id', 'kind']).execute();
 
@@ -27,8 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.createTable('user_mfa')
 		.addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
 		.addColumn('secret', 'text', (c) => c.notNull()) // base32, 160 bits
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('enabled_at', 'integer') // null: enrolment started, not yet confirmed with a code
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('enabled_at', bigint(db)) // null: enrolment started, not yet confirmed with a code
 		.addColumn('last_step', 'integer', (c) => c.notNull().defaultTo(0)) // the last accepted time step: a code works once
 		.execute();
 
@@ -36,8 +37,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.createTable('mfa_recovery_codes')
 		.addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
 		.addColumn('code_hash', 'text', (c) => c.notNull())
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('used_at', 'integer')
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('used_at', bigint(db))
 		.addPrimaryKeyConstraint('mfa_recovery_codes_pk', ['user_id', 'code_hash'])
 		.execute();
 
@@ -46,13 +47,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('id', 'text', (c) => c.primaryKey()) // hex SHA-256 of the cookie's token
 		.addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
 		.addColumn('redirect_to', 'text', (c) => c.notNull())
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('expires_at', 'integer', (c) => c.notNull())
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('expires_at', bigint(db), (c) => c.notNull())
 		.execute();
 
 	await db.schema.alterTable('regions').addColumn('mfa_required', 'integer', (c) => c.notNull().defaultTo(0)).execute();
 	await db.schema.alterTable('users').addColumn('notification_mode', 'text', (c) => c.notNull().defaultTo('immediate')).execute();
-	await db.schema.alterTable('sessions').addColumn('last_used_at', 'integer').execute();
+	await db.schema.alterTable('sessions').addColumn('last_used_at', bigint(db)).execute();
 	await db.schema.alterTable('sessions').addColumn('user_agent', 'text').execute();
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Device cookies (OWASP "Slow down online guessing attacks with device
@@ -13,8 +14,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.createTable('login_devices')
 		.addColumn('id', 'text', (c) => c.primaryKey())
 		.addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('last_used_at', 'integer', (c) => c.notNull())
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('last_used_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('login_devices_user').on('login_devices').column('user_id').execute();
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * One row that /healthz rewrites on every call, so a full or read-only disk
@@ -9,7 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema
 		.createTable('health_probe')
 		.addColumn('id', 'integer', (c) => c.primaryKey())
-		.addColumn('at', 'integer', (c) => c.notNull())
+		.addColumn('at', bigint(db), (c) => c.notNull())
 		.execute();
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Notifications by e-mail: which notifications went out by mail, when a
@@ -6,13 +7,13 @@ import type { Kysely } from 'kysely';
  * their SHA-256 is stored; each mail carries a fresh one).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-	await db.schema.alterTable('notifications').addColumn('mailed_at', 'integer').execute();
-	await db.schema.alterTable('users').addColumn('last_digest_at', 'integer').execute();
+	await db.schema.alterTable('notifications').addColumn('mailed_at', bigint(db)).execute();
+	await db.schema.alterTable('users').addColumn('last_digest_at', bigint(db)).execute();
 	await db.schema
 		.createTable('unsubscribe_tokens')
 		.addColumn('id', 'text', (c) => c.primaryKey())
 		.addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('notifications_unmailed').on('notifications').columns(['mailed_at', 'created_at']).execute();
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint, blob, generatedId } from './lib/portable.ts';
 
 /**
  * History of the collaborative documents (see docs/collab.md, "History").
@@ -18,22 +19,22 @@ import type { Kysely } from 'kysely';
  *    No REFERENCES on user_id: the history keeps its rows when an account goes.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-	await db.schema.alterTable('collab_updates').addColumn('created_at', 'integer').execute();
+	await db.schema.alterTable('collab_updates').addColumn('created_at', bigint(db)).execute();
 	await db.schema.alterTable('collab_updates').addColumn('author_ids', 'text').execute();
 	await db.schema
 		.alterTable('collab_documents')
-		.addColumn('state_seq', 'integer', (c) => c.notNull().defaultTo(0))
+		.addColumn('state_seq', bigint(db), (c) => c.notNull().defaultTo(0))
 		.execute();
 	await db.schema
 		.createTable('collab_history')
-		.addColumn('id', 'integer', (c) => c.primaryKey())
-		.addColumn('doc_id', 'integer', (c) => c.notNull().references('collab_documents.id').onDelete('cascade'))
+		.addColumn('id', ...generatedId(db))
+		.addColumn('doc_id', bigint(db), (c) => c.notNull().references('collab_documents.id').onDelete('cascade'))
 		.addColumn('user_id', 'text')
-		.addColumn('started_at', 'integer', (c) => c.notNull())
-		.addColumn('ended_at', 'integer', (c) => c.notNull())
-		.addColumn('seq_from', 'integer', (c) => c.notNull())
-		.addColumn('seq_to', 'integer', (c) => c.notNull())
-		.addColumn('snapshot', 'blob')
+		.addColumn('started_at', bigint(db), (c) => c.notNull())
+		.addColumn('ended_at', bigint(db), (c) => c.notNull())
+		.addColumn('seq_from', bigint(db), (c) => c.notNull())
+		.addColumn('seq_to', bigint(db), (c) => c.notNull())
+		.addColumn('snapshot', blob(db))
 		.execute();
 	await db.schema.createIndex('collab_history_doc_user').on('collab_history').columns(['doc_id', 'user_id', 'ended_at']).execute();
 	await db.schema.createIndex('collab_history_doc_seq').on('collab_history').columns(['doc_id', 'seq_to']).execute();

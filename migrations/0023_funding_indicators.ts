@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Funding sources and indicators that plan editors shape themselves.
@@ -16,11 +17,11 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
 	await db.schema.alterTable('funding_sources').addColumn('parent_id', 'text').execute();
 	await db.schema.alterTable('funding_sources').addColumn('municipality_id', 'text').execute();
-	await db.schema.alterTable('funding_sources').addColumn('archived_at', 'integer').execute();
+	await db.schema.alterTable('funding_sources').addColumn('archived_at', bigint(db)).execute();
 	await db.schema.alterTable('funding_sources').addColumn('archived_by', 'text').execute();
 	await db.schema.alterTable('indicators').addColumn('description', 'text', (c) => c.notNull().defaultTo('')).execute();
 	await db.schema.alterTable('indicators').addColumn('places', 'text', (c) => c.notNull().defaultTo('[]')).execute();
-	await db.schema.alterTable('indicators').addColumn('archived_at', 'integer').execute();
+	await db.schema.alterTable('indicators').addColumn('archived_at', bigint(db)).execute();
 	await db.schema.alterTable('indicators').addColumn('archived_by', 'text').execute();
 	await db.schema.createIndex('funding_sources_parent_id').on('funding_sources').column('parent_id').execute();
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Local reporting and next year's text.
@@ -13,15 +14,15 @@ import type { Kysely } from 'kysely';
  *   again, and a cleared flag keeps its name when the account goes.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-	await db.schema.alterTable('local_adoptions').addColumn('note_updated_at', 'integer').execute();
+	await db.schema.alterTable('local_adoptions').addColumn('note_updated_at', bigint(db)).execute();
 	await db.schema.alterTable('local_adoptions').addColumn('note_updated_by', 'text').execute();
 	await db.schema
 		.createTable('action_flags')
 		.addColumn('action_id', 'text', (c) => c.primaryKey().references('actions.id').onDelete('cascade'))
 		.addColumn('cycle_id', 'text', (c) => c.references('review_cycles.id').onDelete('set null'))
 		.addColumn('reason', 'text', (c) => c.notNull().defaultTo(''))
-		.addColumn('flagged_at', 'integer', (c) => c.notNull())
-		.addColumn('cleared_at', 'integer')
+		.addColumn('flagged_at', bigint(db), (c) => c.notNull())
+		.addColumn('cleared_at', bigint(db))
 		.addColumn('cleared_by', 'text')
 		.execute();
 }

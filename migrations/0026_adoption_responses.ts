@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { bigint, double } from './lib/portable.ts';
 
 /**
  * From draft to adopted: per version, each college's decision on it
@@ -19,7 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('document_url', 'text')
 		.addColumn('council_informed', 'integer', (c) => c.notNull().defaultTo(0))
 		.addColumn('recorded_by', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('recorded_at', 'integer', (c) => c.notNull())
+		.addColumn('recorded_at', bigint(db), (c) => c.notNull())
 		.addPrimaryKeyConstraint('version_adoptions_pk', ['version_id', 'municipality_id'])
 		.execute();
 	await db.schema
@@ -33,10 +34,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('answer', 'text', (c) => c.notNull().defaultTo(''))
 		.addColumn('outcome', 'text')
 		.addColumn('outcome_reason', 'text', (c) => c.notNull().defaultTo(''))
-		.addColumn('position', 'real', (c) => c.notNull())
+		.addColumn('position', double(db), (c) => c.notNull())
 		.addColumn('created_by', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('updated_at', 'integer', (c) => c.notNull())
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('updated_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('council_responses_version').on('council_responses').columns(['version_id', 'position']).execute();
 	await db.schema

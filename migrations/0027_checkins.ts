@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { bigint } from './lib/portable.ts';
 
 /**
  * Ambassador check-ins between evaluations (seed 001: ambassadors keep their
@@ -21,7 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('plan_id', 'text', (c) => c.primaryKey().references('plans.id').onDelete('cascade'))
 		.addColumn('rhythm', 'text', (c) => c.notNull().check(sql`rhythm in ('off', 'month', 'quarter', 'half_year')`))
 		.addColumn('updated_by', 'text', (c) => c.notNull().references('users.id'))
-		.addColumn('updated_at', 'integer', (c) => c.notNull())
+		.addColumn('updated_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema
 		.createTable('checkin_rounds')
@@ -29,7 +30,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('plan_id', 'text', (c) => c.notNull().references('plans.id').onDelete('cascade'))
 		.addColumn('period', 'text')
 		.addColumn('started_by', 'text', (c) => c.references('users.id'))
-		.addColumn('started_at', 'integer', (c) => c.notNull())
+		.addColumn('started_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('checkin_rounds_plan').on('checkin_rounds').columns(['plan_id', 'started_at']).execute();
 	// one automatic round per plan and period, however many sweeps race for it
@@ -45,7 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('next', 'text', (c) => c.notNull())
 		.addColumn('help', 'text', (c) => c.notNull())
 		.addColumn('statuses', 'text', (c) => c.notNull().defaultTo('[]'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
 		.execute();
 	await db.schema.createIndex('checkins_plan').on('checkins').columns(['plan_id', 'created_at']).execute();
 	await db.schema.createIndex('checkins_theme').on('checkins').columns(['theme_id', 'created_at']).execute();
@@ -57,10 +58,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('theme_id', 'text', (c) => c.notNull().references('themes.id').onDelete('cascade'))
 		.addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
 		.addColumn('actor_id', 'text', (c) => c.references('users.id'))
-		.addColumn('created_at', 'integer', (c) => c.notNull())
-		.addColumn('read_at', 'integer')
-		.addColumn('answered_at', 'integer')
-		.addColumn('mailed_at', 'integer')
+		.addColumn('created_at', bigint(db), (c) => c.notNull())
+		.addColumn('read_at', bigint(db))
+		.addColumn('answered_at', bigint(db))
+		.addColumn('mailed_at', bigint(db))
 		.execute();
 	await db.schema.createIndex('checkin_requests_user').on('checkin_requests').columns(['user_id', 'read_at', 'created_at']).execute();
 	await db.schema.createIndex('checkin_requests_unmailed').on('checkin_requests').columns(['mailed_at', 'created_at']).execute();

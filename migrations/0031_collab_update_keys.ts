@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './lib/portable.ts';
 
 /**
  * collab_updates keyed by one integer: `id = doc_id << 32 | seq`.
@@ -16,8 +17,26 @@ import { sql, type Kysely } from 'kysely';
  * space); the hot paths in server/collab/store.ts use `id` ranges. Seqs stay
  * below 2^32 per document. No foreign key to collab_documents: nothing
  * deletes a document row (see docs/collab.md, "Storage").
+ *
+ * PostgreSQL: the same key as bigint, `doc_id`/`seq` STORED (it has no
+ * virtual generated columns).
  */
 export async function up(db: Kysely<any>): Promise<void> {
+	if (isPostgres(db)) {
+		await sql`CREATE TABLE collab_updates_keyed (
+			id bigint PRIMARY KEY,
+			data bytea NOT NULL,
+			created_at bigint,
+			author_ids text,
+			doc_id bigint GENERATED ALWAYS AS (id >> 32) STORED,
+			seq bigint GENERATED ALWAYS AS (id & 4294967295) STORED
+		)`.execute(db);
+		await sql`INSERT INTO collab_updates_keyed (id, data, created_at, author_ids)
+			SELECT (doc_id::bigint << 32) + seq, data, created_at, author_ids FROM collab_updates`.execute(db);
+		await sql`DROP TABLE collab_updates`.execute(db);
+		await sql`ALTER TABLE collab_updates_keyed RENAME TO collab_updates`.execute(db);
+		return;
+	}
 	await sql`CREATE TABLE collab_updates_keyed (
 		id INTEGER PRIMARY KEY,
 		data BLOB NOT NULL,
@@ -33,6 +52,21 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+	if (isPostgres(db)) {
+		await sql`CREATE TABLE collab_updates_pairs (
+			doc_id bigint NOT NULL REFERENCES collab_documents (id) ON DELETE CASCADE,
+			seq bigint NOT NULL,
+			data bytea NOT NULL,
+			created_at bigint,
+			author_ids text,
+			CONSTRAINT collab_updates_pk PRIMARY KEY (doc_id, seq)
+		)`.execute(db);
+		await sql`INSERT INTO collab_updates_pairs (doc_id, seq, data, created_at, author_ids)
+			SELECT doc_id, seq, data, created_at, author_ids FROM collab_updates`.execute(db);
+		await sql`DROP TABLE collab_updates`.execute(db);
+		await sql`ALTER TABLE collab_updates_pairs RENAME TO collab_updates`.execute(db);
+		return;
+	}
 	await sql`CREATE TABLE collab_updates_pairs (
 		doc_id INTEGER NOT NULL REFERENCES collab_documents (id) ON DELETE CASCADE,
 		seq INTEGER NOT NULL,

@@ -78,12 +78,17 @@ export function createLogger(level: string): Logger {
 	});
 }
 
+/** Why Kring does not start on PostgreSQL yet: what is not ported (issue 18, docs/scaling.md "Porting status"). */
+export const POSTGRES_NOT_READY =
+	'the collaboration server does not run on PostgreSQL yet (server/collab/store.ts writes documents through SQLite directly). Unset DATABASE_URL to run on SQLite at DATABASE_PATH; `npm run migrate` does prepare a PostgreSQL database.';
+
 /**
  * Opens the database, migrates it, fills it with demo data when empty, and
  * publishes the runtime the SvelteKit app reads. Used by server/index.ts and
  * by the Vite dev server, so both run the same composition.
  */
 export async function startKring(config: Readonly<Config>, logger = createLogger(config.logLevel)): Promise<Kring> {
+	if (config.database.dialect === 'postgres') throw new StartupError(POSTGRES_NOT_READY);
 	const { database, migrations } = await openStorage(config.databasePath, logger);
 	const { db, sqlite } = database;
 	if (config.databaseSyncFull) sqlite.pragma('synchronous = FULL'); // DATABASE_SYNC=full, see docs/collab.md "Durability"

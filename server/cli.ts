@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import * as v from 'valibot';
 import { m } from '../src/lib/paraglide/messages.js';
 import { passwordProblemMessage } from '../src/lib/password-messages.ts';
-import { openDatabase } from '../src/lib/server/db.ts';
+import { openTarget } from '../src/lib/server/db.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
 import { checkPasswordStrength } from '../src/lib/server/password.ts';
 import { createAdminInvitation, createInstanceAdmin, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, setupBaseUrl, setupUrl } from '../src/lib/server/setup.ts';
@@ -88,7 +88,7 @@ async function createAdmin(args: string[]): Promise<void> {
 	if (!name.success) throw new CliError(m.setup_cli_name_invalid());
 
 	const config = readConfig();
-	const { db } = openDatabase(config.databasePath);
+	const { db } = openTarget(config.database);
 	try {
 		await migrateToLatest(db, MIGRATIONS_DIR);
 		if (await getUserByEmail(db, email.output)) throw new CliError(m.setup_cli_email_taken({ email: email.output }));

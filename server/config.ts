@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isPostgresUrl, type DatabaseTarget } from '../src/lib/server/db.ts';
 
 /**
  * Reads the environment once, fails fast on bad values, and returns a frozen
@@ -9,7 +10,10 @@ export interface Config {
 	host: string;
 	/** the public origin, e.g. https://kring.example.nl; null: derived per request from Host */
 	origin: string | null;
+	/** the SQLite file (DATABASE_PATH); used unless DATABASE_URL names a PostgreSQL database */
 	databasePath: string;
+	/** the database Kring runs on: DATABASE_URL (postgres://, postgresql://) wins over DATABASE_PATH */
+	database: DatabaseTarget;
 	/**
 	 * DATABASE_SYNC=full: fsync the WAL on every commit (SQLite synchronous=FULL),
 	 * so an edit that got "saved" survives a power failure or an OS crash too,
@@ -92,6 +96,13 @@ function contactEmail(raw: string | undefined): string | null {
 	return value;
 }
 
+function databaseTarget(url: string | undefined, path: string): DatabaseTarget {
+	const value = url?.trim();
+	if (!value) return { dialect: 'sqlite', path };
+	if (!isPostgresUrl(value)) throw new Error('DATABASE_URL must start with postgres:// or postgresql:// (leave it unset to use SQLite at DATABASE_PATH)');
+	return { dialect: 'postgres', url: value };
+}
+
 function databaseSync(raw: string | undefined): boolean {
 	const value = raw?.trim().toLowerCase();
 	if (!value || value === 'normal') return false;
@@ -110,11 +121,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 		}
 		if (url.origin !== origin.replace(/\/$/, '')) throw new Error(`ORIGIN must be an origin without a path, got "${origin}"`);
 	}
+	const databasePath = resolve(env.DATABASE_PATH?.trim() || 'data/kring.db');
 	return Object.freeze({
 		port: int(env, 'PORT', 3000, 0, 65535),
 		host: env.HOST?.trim() || '0.0.0.0',
 		origin: origin?.replace(/\/$/, '') ?? null,
-		databasePath: resolve(env.DATABASE_PATH?.trim() || 'data/kring.db'),
+		databasePath,
+		database: Object.freeze(databaseTarget(env.DATABASE_URL, databasePath)),
 		databaseSyncFull: databaseSync(env.DATABASE_SYNC),
 		logLevel: env.LOG_LEVEL?.trim() || 'info',
 		sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', 12 * 60, 1, 60 * 24 * 30),

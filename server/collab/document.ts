@@ -30,6 +30,8 @@ export interface LoadedDoc {
 	/** bytes of those rows, and of the snapshot: compaction rewrites the snapshot, so it waits until the rows weigh as much */
 	storedBytes: number;
 	snapshotBytes: number;
+	/** lastSeq when a compaction could fold less than asked (people still typing): the next waits for as many updates again */
+	compactHeldAt: number;
 	conns: Set<Conn>;
 	/** validated client updates waiting for this turn's flush */
 	incoming: Array<{ conn: Conn; update: Uint8Array }>;
@@ -85,6 +87,7 @@ export function createLoadedDoc(options: {
 		storedUpdates: stored?.updates.length ?? 0,
 		storedBytes: stored?.updates.reduce((sum, u) => sum + u.byteLength, 0) ?? 0,
 		snapshotBytes: stored?.state?.byteLength ?? 0,
+		compactHeldAt: -Infinity,
 		conns: new Set(),
 		incoming: [],
 		emitted: [],
@@ -168,15 +171,18 @@ export function applyIncoming(
  * folds in. Skipped while anything is uncommitted or someone else's
  * transaction is open. Returns the error when storing failed.
  */
-export function compactLoadedDoc(doc: LoadedDoc, store: CollabStore, inTransaction: boolean): unknown {
+export function compactLoadedDoc(doc: LoadedDoc, store: CollabStore, inTransaction: boolean, gapMs?: number): unknown {
 	if (doc.storedUpdates === 0 || doc.docId === null || doc.failed || hasPending(doc) || inTransaction) return null;
 	const docId = doc.docId;
 	const state = Y.encodeStateAsUpdate(doc.ydoc);
 	try {
-		store.transaction(() => store.replaceState(docId, state, doc.lastSeq));
-		doc.storedUpdates = 0;
-		doc.storedBytes = 0;
-		doc.snapshotBytes = state.byteLength;
+		const folded = store.transaction(() => store.replaceState(docId, state, doc.lastSeq, { gapMs }));
+		// the store keeps the updates of sessions still going on (see replaceState)
+		const left = doc.lastSeq - folded.seq;
+		doc.storedBytes = left > 0 ? Math.round((doc.storedBytes * left) / Math.max(1, doc.storedUpdates)) : 0;
+		doc.storedUpdates = left;
+		if (left > 0) doc.compactHeldAt = doc.lastSeq;
+		if (folded.bytes !== null) doc.snapshotBytes = folded.bytes;
 		return null;
 	} catch (err) {
 		return err;
@@ -191,6 +197,7 @@ export function compactLoadedDoc(doc: LoadedDoc, store: CollabStore, inTransacti
  */
 export function compactionDue(doc: LoadedDoc, settings: CollabSettings): boolean {
 	if (doc.storedUpdates < settings.compactAfterUpdates) return false;
+	if (doc.lastSeq - doc.compactHeldAt < settings.compactAfterUpdates) return false;
 	return doc.storedBytes >= doc.snapshotBytes || doc.storedUpdates >= settings.compactAfterUpdates * 10;
 }
 

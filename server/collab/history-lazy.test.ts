@@ -104,3 +104,55 @@ describe('history of a running session', () => {
 		expect(sessionRow(docId)).toEqual({ ended_at: T0 + 2000, seq_to: 3 });
 	});
 });
+
+describe('compaction while people type', () => {
+	function snapshots(docId: number): number {
+		return (database.opened.sqlite.prepare('SELECT count(*) AS n FROM collab_history WHERE doc_id = ? AND snapshot IS NOT NULL').get(docId) as { n: number }).n;
+	}
+
+	function compactNow(name: string, now: number) {
+		const store = collabStore(database.opened.sqlite);
+		const stored = store.read(name)!;
+		const doc = new Y.Doc();
+		for (const u of [stored.state, ...stored.updates]) if (u) Y.applyUpdate(doc, u);
+		const folded = store.transaction(() => store.replaceState(stored.id, Y.encodeStateAsUpdate(doc), stored.lastSeq, { now, gapMs: GAP }));
+		doc.destroy();
+		return folded;
+	}
+
+	it('writes no snapshot for sessions still going on, folds up to the earliest of their ends, and keeps every version', async () => {
+		const name = 'action:busy-room';
+		const authors = Array.from({ length: 30 }, (_, i) => `typist-${i}`);
+		// an early session that finished long before the others
+		const docId = typeAs(database.opened.sqlite, name, 'early', ['vooraf '], () => T0 - 10 * GAP);
+		for (const [i, author] of authors.entries()) typeAs(database.opened.sqlite, name, author, [`w${i} `], () => T0 + i);
+		const folded = compactNow(name, T0 + 1000);
+		// only the finished session got a snapshot; the typists' updates from the first of them on stay
+		expect(snapshots(docId)).toBe(1);
+		expect(folded.seq).toBe(2);
+		const entries = await listHistory(database.opened.db, name);
+		expect(entries).toHaveLength(31);
+		expect(entries.every((e) => e.restorable)).toBe(true);
+		const last = entries.find((e) => e.to === new Date(T0 + 29).toISOString())!;
+		expect(bodyOf((await readVersion(database.opened.db, name, Number(last.versionId)))!)).toContain('w29');
+		const firstTypist = entries.find((e) => e.to === new Date(T0).toISOString())!;
+		expect(bodyOf((await readVersion(database.opened.db, name, Number(firstTypist.versionId)))!)).toBe('vooraf w0 ');
+	});
+
+	it('snapshots each session once its author stopped, when its updates are folded', async () => {
+		const name = 'action:quiet-room';
+		const docId = typeAs(database.opened.sqlite, name, 'a', ['een '], () => T0);
+		typeAs(database.opened.sqlite, name, 'b', ['twee '], () => T0 + 10);
+		// both may still type: folded up to the end of the first, and no snapshot
+		expect(compactNow(name, T0 + 100).seq).toBe(1);
+		expect(snapshots(docId)).toBe(0);
+		const folded = compactNow(name, T0 + 10 + GAP + 1);
+		expect(folded.seq).toBe(2);
+		expect(snapshots(docId)).toBe(2);
+		const entries = await listHistory(database.opened.db, name);
+		expect(await Promise.all(entries.map(async (e) => bodyOf((await readVersion(database.opened.db, name, Number(e.versionId)))!)))).toEqual([
+			'een twee ',
+			'een '
+		]);
+	});
+});

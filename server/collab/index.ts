@@ -450,7 +450,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	// ------------------------------------------------------------ compaction
 
 	function compact(doc: LoadedDoc): void {
-		const err = compactLoadedDoc(doc, store, sqlite.inTransaction);
+		const err = compactLoadedDoc(doc, store, sqlite.inTransaction, cfg.historySessionGapMs);
 		if (err) log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
 	}
 

@@ -67,13 +67,24 @@ export interface CollabStore {
 	 * giving every history session that ends in them a snapshot of its own.
 	 * Call inside `transaction`.
 	 */
-	replaceState(docId: number, state: Uint8Array, uptoSeq: number): void;
+	replaceState(docId: number, state: Uint8Array, uptoSeq: number, options?: { now?: number; gapMs?: number }): Folded;
 	/**
 	 * Writes the running sessions' ends of a document and forgets them (when
 	 * the document is unloaded). Call inside `transaction`.
 	 */
 	releaseHistory(docId: number): void;
 	transaction<T>(fn: () => T): T;
+}
+
+/**
+ * What a compaction folded: up to `seq` (the new `state_seq`), into a
+ * snapshot of `bytes`. Less than asked while an author may still extend a
+ * session (see `replaceState`).
+ */
+export interface Folded {
+	seq: number;
+	/** null: nothing could be folded */
+	bytes: number | null;
 }
 
 /** A running session is written at least every this many of its updates (bounds what a reader or a restart re-derives). */
@@ -111,6 +122,7 @@ interface Statements {
 	sessionsToFreeze: BetterSqlite3.Statement<[number, number, number], { id: number; seq_to: number }>;
 	setSnapshot: BetterSqlite3.Statement<[Buffer | null, number, number]>;
 	snapshotsOf: BetterSqlite3.Statement<[number], { id: number; ended_at: number }>;
+	latestSessions: BetterSqlite3.Statement<[number], { id: number; user_id: string | null; ended_at: number; seq_to: number }>;
 }
 
 /** An author's latest session of a document; `unwritten`: updates it gained since its row was written. */
@@ -155,6 +167,9 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			'SELECT id, seq_to FROM collab_history WHERE doc_id = ? AND snapshot IS NULL AND seq_to >= ? AND seq_to <= ? ORDER BY seq_to'
 		),
 		setSnapshot: sqlite.prepare('UPDATE collab_history SET snapshot = ?, snapshot_format = ? WHERE id = ?'),
+		latestSessions: sqlite.prepare(
+			'SELECT h.id, h.user_id, h.ended_at, h.seq_to FROM collab_history h WHERE h.doc_id = ? AND h.id = (SELECT max(id) FROM collab_history WHERE doc_id = h.doc_id AND user_id IS h.user_id)'
+		),
 		snapshotsOf: sqlite.prepare('SELECT id, ended_at FROM collab_history WHERE doc_id = ? AND snapshot IS NOT NULL ORDER BY ended_at DESC, id DESC')
 	};
 
@@ -202,11 +217,51 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 		running.get(docId)!.set(userId, { id, endedAt: origin.at, seqTo: seq, unwritten: 0 });
 	}
 
-	/** Snapshots for the sessions that end in the updates about to be folded (seq up to `uptoSeq`). */
-	function freezeSessions(docId: number, uptoSeq: number): void {
+	/**
+	 * Each author's latest session with its true end written to its row (after a
+	 * restart the row may lag behind the update rows, see sessionTails).
+	 */
+	function settledSessions(docId: number): Array<{ id: number; userId: string | null; endedAt: number; seqTo: number }> {
+		writeSessions(docId);
+		const latest = s.latestSessions.all(docId).map((r) => ({ id: r.id, userId: r.user_id, endedAt: r.ended_at, seqTo: r.seq_to }));
+		if (latest.length === 0) return latest;
+		const from = Math.min(...latest.map((r) => r.seqTo));
+		const tails = sessionTails(s.updateAuthorsAfter.all({ doc: docId, seq: from }), new Map(latest.map((r) => [r.userId, r.seqTo])));
+		for (const r of latest) {
+			const tail = tails.get(r.userId);
+			if (!tail) continue;
+			Object.assign(r, { endedAt: tail.at, seqTo: tail.seq });
+			s.extendSession.run(tail.at, tail.seq, r.id);
+			const known = running.get(docId)?.get(r.userId);
+			if (known && known.id === r.id) Object.assign(known, { endedAt: tail.at, seqTo: tail.seq, unwritten: 0 });
+		}
+		return latest;
+	}
+
+	/** The document as it stood after update `seq`, from its snapshot and updates. */
+	function stateAt(docId: number, seq: number): Uint8Array {
+		const doc = s.selectDocById.get(docId);
+		const ydoc = new Y.Doc();
+		try {
+			ydoc.transact(() => {
+				if (doc?.state) Y.applyUpdate(ydoc, doc.state);
+				for (const u of s.selectUpdatesUpTo.all({ doc: docId, seq })) Y.applyUpdate(ydoc, u.data);
+			});
+			return Y.encodeStateAsUpdate(ydoc);
+		} finally {
+			ydoc.destroy();
+		}
+	}
+
+	/**
+	 * Snapshots for the finished sessions that end in the updates about to be
+	 * folded (seq up to `uptoSeq`); `running`: ids of sessions whose author may
+	 * still extend them, which need none (see replaceState).
+	 */
+	function freezeSessions(docId: number, uptoSeq: number, runningIds: ReadonlySet<number>): void {
 		const doc = s.selectDocById.get(docId);
 		if (!doc) return;
-		const due = s.sessionsToFreeze.all(docId, doc.state_seq, uptoSeq);
+		const due = s.sessionsToFreeze.all(docId, doc.state_seq, uptoSeq).filter((d) => !runningIds.has(d.id));
 		if (due.length === 0) return;
 		const ydoc = new Y.Doc();
 		try {
@@ -273,11 +328,24 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 				authors: origin?.authors.length ? origin.authors.join(' ') : null
 			});
 		},
-		replaceState(docId, state, uptoSeq) {
-			writeSessions(docId);
-			freezeSessions(docId, uptoSeq);
-			s.setState.run(toBuffer(state), Date.now(), uptoSeq, docId);
-			s.deleteUpdates.run({ doc: docId, seq: uptoSeq });
+		replaceState(docId, state, uptoSeq, options = {}) {
+			const now = options.now ?? Date.now();
+			const gapMs = options.gapMs ?? DEFAULT_SESSION_GAP_MS;
+			const current = s.selectDocById.get(docId)?.state_seq ?? 0;
+			// A session whose author may still type on (last edit within the gap) needs no
+			// snapshot yet — it would be stale with their next edit — if the updates from
+			// its end on stay: fold only up to the earliest such end. Every session so gets
+			// one snapshot, when its updates are folded after it finished, and compaction
+			// with many people typing costs one replay instead of one per person.
+			const running = settledSessions(docId).filter((r) => now - r.endedAt <= gapMs && r.seqTo > current);
+			let upto = uptoSeq;
+			for (const r of running) upto = Math.min(upto, r.seqTo);
+			if (upto < uptoSeq && upto <= current) return { seq: current, bytes: null };
+			const folded = upto < uptoSeq ? stateAt(docId, upto) : state;
+			freezeSessions(docId, upto, new Set(running.map((r) => r.id)));
+			s.setState.run(toBuffer(folded), now, upto, docId);
+			s.deleteUpdates.run({ doc: docId, seq: upto });
+			return { seq: upto, bytes: folded.byteLength };
 		},
 		releaseHistory(docId) {
 			writeSessions(docId);

@@ -99,11 +99,12 @@ async function sessionEnds(db: Db, docId: number, after: Map<string | null, numb
 
 /** A document's updates with `after` < seq ≤ `upto`, as a range of the integer key (migration 0031). */
 function updateKeys(docId: number, after: number, upto?: number) {
-	const base = sql<number>`(${docId} << 32)`;
+	// bigint first: PostgreSQL would shift a 32-bit integer modulo 32
+	const base = sql<number>`(CAST(${docId} AS bigint) << 32)`;
 	return (eb: ExpressionBuilder<Database, 'collab_updates'>) =>
 		eb.and([
 			eb('id', '>', sql<number>`${base} + ${after}`),
-			upto === undefined ? eb('id', '<', sql<number>`((${docId} + 1) << 32)`) : eb('id', '<=', sql<number>`${base} + ${upto}`)
+			upto === undefined ? eb('id', '<', sql<number>`((CAST(${docId} AS bigint) + 1) << 32)`) : eb('id', '<=', sql<number>`${base} + ${upto}`)
 		]);
 }
 

@@ -58,8 +58,9 @@ export async function listIndicators(db: Db, planId: string): Promise<IndicatorV
 			.select(['iv.indicator_id', 'iv.year', 'iv.value', 'iv.municipality_id', 'mu.name as municipality', 'iv.subregion'])
 			.where('i.plan_id', '=', planId)
 			.orderBy('iv.year')
-			.orderBy('mu.name')
-			.orderBy('iv.subregion')
+			// the whole region (no gemeente, no subregion) first, on PostgreSQL too (it sorts nulls last)
+			.orderBy('mu.name', (ob) => ob.asc().nullsFirst())
+			.orderBy('iv.subregion', (ob) => ob.asc().nullsFirst())
 			.execute()
 	]);
 	return indicators.map((i) => ({

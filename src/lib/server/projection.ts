@@ -115,7 +115,7 @@ export async function projectTheme(db: Db, themeId: string, doc: Y.Doc, sectionK
 		.updateTable('themes')
 		.set({ text, updated_at: Date.now() })
 		.where('id', '=', themeId)
-		.where('text', 'is not', text)
+		.where('text', 'is distinct from', text)
 		.executeTakeFirst();
 	return result.numUpdatedRows > 0n ? 'text' : 'unchanged';
 }
@@ -126,7 +126,7 @@ export async function projectPlan(db: Db, planId: string, doc: Y.Doc): Promise<P
 		.updateTable('plans')
 		.set({ intro_text: introText, updated_at: Date.now() })
 		.where('id', '=', planId)
-		.where('intro_text', 'is not', introText)
+		.where('intro_text', 'is distinct from', introText)
 		.executeTakeFirst();
 	return result.numUpdatedRows > 0n ? 'text' : 'unchanged';
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { MARK_END, MARK_START } from '../search-marks.ts';
 import { canReadRegion, type UserRoles } from './access.ts';
-import type { Db } from './db.ts';
+import { isPostgres, type Db } from './db.ts';
 
 /**
  * Search over plans, themes and actions (the FTS5 table of migration 0010),
@@ -23,28 +23,59 @@ export interface SearchHit {
 
 export const MAX_QUERY = 200;
 
-/** The FTS5 query for what someone typed: `"word"*` per word (at most 8); null when there is no word. */
-export function ftsQuery(input: string): string | null {
-	const words = input.normalize('NFC').slice(0, MAX_QUERY).match(/[\p{L}\p{N}]+/gu) ?? [];
-	if (!words.length) return null;
-	return words
-		.slice(0, 8)
-		.map((w) => `"${w}"*`)
-		.join(' ');
+/** The words of a query as typed (at most 8). */
+function queryWords(input: string): string[] {
+	return (input.normalize('NFC').slice(0, MAX_QUERY).match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
 }
 
-export async function search(db: Db, roles: UserRoles, input: string, limit = 50): Promise<SearchHit[]> {
+/** The FTS5 query for what someone typed: `"word"*` per word (at most 8); null when there is no word. */
+export function ftsQuery(input: string): string | null {
+	const words = queryWords(input);
+	return words.length ? words.map((w) => `"${w}"*`).join(' ') : null;
+}
+
+/** The same on PostgreSQL: `word:*` per word, all required (the words hold only letters and digits). */
+export function tsQuery(input: string): string | null {
+	const words = queryWords(input);
+	return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}
+
+interface SearchRow {
+	kind: SearchKind;
+	id: string;
+	plan_id: string;
+	plan_title: string;
+	region_id: string;
+	title: string;
+	snippet: string;
+}
+
+/** PostgreSQL: the tsvector of migration 0010, ts_headline for the same marks as FTS5's highlight and snippet. */
+async function searchRowsPostgres(db: Db, input: string): Promise<SearchRow[]> {
+	const query = tsQuery(input);
+	if (!query) return [];
+	const marks = `StartSel=${MARK_START}, StopSel=${MARK_END}`;
+	const { rows } = await sql<SearchRow>`
+		select s.kind, s.id, s.plan_id, p.title as plan_title, p.region_id,
+			ts_headline('kring_search', s.title, q, ${`${marks}, HighlightAll=true`}) as title,
+			ts_headline('kring_search', s.body, q, ${`${marks}, MaxFragments=1, MaxWords=18, MinWords=6, ShortWord=0, FragmentDelimiter=…`}) as snippet
+		from search_index s
+		cross join to_tsquery('kring_search', ${query}) q
+		join plans p on p.id = s.plan_id and p.archived_at is null
+		left join actions a on s.kind = 'action' and a.id = s.id
+		left join themes t on t.id = a.theme_id
+		where s.document @@ q and (t.id is null or t.archived_at is null)
+		order by ts_rank(s.document, q) desc
+		limit 500
+	`.execute(db);
+	return rows;
+}
+
+async function searchRows(db: Db, input: string): Promise<SearchRow[]> {
+	if (isPostgres(db)) return searchRowsPostgres(db, input);
 	const query = ftsQuery(input);
 	if (!query) return [];
-	const { rows } = await sql<{
-		kind: SearchKind;
-		id: string;
-		plan_id: string;
-		plan_title: string;
-		region_id: string;
-		title: string;
-		snippet: string;
-	}>`
+	const { rows } = await sql<SearchRow>`
 		select s.kind, s.id, s.plan_id, p.title as plan_title, p.region_id,
 			highlight(search_index, 3, ${MARK_START}, ${MARK_END}) as title,
 			snippet(search_index, 4, ${MARK_START}, ${MARK_END}, '…', 18) as snippet
@@ -56,6 +87,11 @@ export async function search(db: Db, roles: UserRoles, input: string, limit = 50
 		order by rank
 		limit 500
 	`.execute(db);
+	return rows;
+}
+
+export async function search(db: Db, roles: UserRoles, input: string, limit = 50): Promise<SearchHit[]> {
+	const rows = await searchRows(db, input);
 	return rows
 		.filter((r) => canReadRegion(roles, r.region_id))
 		.slice(0, limit)

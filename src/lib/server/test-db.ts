@@ -12,8 +12,15 @@ export interface TestDatabase extends OpenedDatabase {
 	close(): Promise<void>;
 }
 
-/** A real SQLite file in a fresh temporary folder, migrated to the latest schema. For tests only. */
+/**
+ * A real SQLite file in a fresh temporary folder, migrated to the latest schema. For tests only.
+ * KRING_TEST_DATABASE=postgres: a fresh PostgreSQL database instead (server/testing/postgres-test-db.ts).
+ */
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+	if (process.env.KRING_TEST_DATABASE === 'postgres') {
+		const { createPostgresTestDatabase } = await import('../../../server/testing/postgres-test-db.ts');
+		return createPostgresTestDatabase(options);
+	}
 	const dir = mkdtempSync(join(tmpdir(), 'kring-test-'));
 	const path = join(dir, 'kring.db');
 	const opened = openDatabase(path);

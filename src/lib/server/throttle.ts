@@ -1,4 +1,5 @@
-import type { Db } from './db.ts';
+import { sql } from 'kysely';
+import { isPostgres, type Db } from './db.ts';
 
 /**
  * Login throttling, consulted before any password hash is computed so that
@@ -40,6 +41,19 @@ export function backoffDelay(failures: number, policy: ThrottlePolicy): number {
 	return Math.min(policy.baseDelayMs * 2 ** steps, policy.maxDelayMs);
 }
 
+/** Advisory-lock namespace of the throttle's keys (two-key form, so it cannot meet other advisory locks). */
+const THROTTLE_LOCKS = 0x6b72_0001;
+
+/**
+ * On PostgreSQL, holds each key's advisory lock until the transaction ends, so
+ * parallel attempts on the same key read and write one after the other, as
+ * they do on SQLite's single connection. Keys in one order: no deadlock.
+ */
+async function lockKeys(trx: Db, keys: string[]): Promise<void> {
+	if (!isPostgres(trx)) return;
+	for (const key of [...new Set(keys)].sort()) await sql`select pg_advisory_xact_lock(${THROTTLE_LOCKS}, hashtext(${key}))`.execute(trx);
+}
+
 /**
  * Decides whether a login attempt may go on to the password check, and if so
  * counts it as a failure at once — in the same transaction as the decision.
@@ -50,6 +64,7 @@ export function backoffDelay(failures: number, policy: ThrottlePolicy): number {
  */
 export async function consumeAttempt(db: Db, keys: ThrottleKey[], now = Date.now()): Promise<ThrottleDecision> {
 	return db.transaction().execute(async (trx) => {
+		await lockKeys(trx, keys.map((k) => k.key));
 		let retryAfterMs = 0;
 		const rows = [];
 		for (const { key, policy } of keys) {
@@ -106,6 +121,7 @@ export async function recordSuccess(db: Db, keys: string | ThrottleKey[]): Promi
 	if (typeof keys === 'string') keys = [{ key: keys, policy: { freeFailures: 0, baseDelayMs: 0, maxDelayMs: 0, maxChecksPerHour: 0 } }];
 	const [own, ...shared] = keys;
 	await db.transaction().execute(async (trx) => {
+		await lockKeys(trx, shared.map((k) => k.key));
 		if (own) await trx.updateTable('login_throttle').set({ failures: 0, locked_until: 0 }).where('key', '=', own.key).execute();
 		for (const { key, policy } of shared) {
 			const row = await trx.selectFrom('login_throttle').select(['failures', 'locked_until']).where('key', '=', key).executeTakeFirst();
