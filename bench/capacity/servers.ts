@@ -11,9 +11,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../lib/harness.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ELD = join(root, 'bench', 'capacity', 'eld.ts');
@@ -26,16 +26,6 @@ export interface EventLoop {
 	/** times the loop was ≥ 10 ms late, and the median time between those (s; null for fewer than two) */
 	stalls: number;
 	spacing: number | null;
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((done) => {
-		const s = createServer();
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address() as { port: number };
-			s.close(() => done(port));
-		});
-	});
 }
 
 export function kringBuilt(): boolean {

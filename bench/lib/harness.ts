@@ -23,7 +23,7 @@ export function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	return new Promise((resolve) => {
 		const s = createServer();
 		s.listen(0, '127.0.0.1', () => {
