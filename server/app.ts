@@ -19,6 +19,7 @@ import { createMailer } from '../src/lib/server/mail.ts';
 import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
 import { prepareFirstStart, setupBaseUrl, setupUrl } from '../src/lib/server/setup.ts';
 import { createCollabServer } from './collab/index.ts';
+import { recheckQueries } from './collab/recheck.ts';
 import { writeInitialState } from './collab/store.ts';
 import type { Config } from './config.ts';
 import { assertRoomToStart, explainStorageFailure, freeBytes, LOW_FREE_BYTES, StartupError } from './startup-storage.ts';
@@ -197,8 +198,26 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 	};
 	void sweepReminders();
 	// Event streams whose session expired (or whose right went without a recheckUser) close within STREAM_SWEEP_MS.
+	// Rights are re-checked only when something they depend on changed since the last sweep (as the socket sweep does).
+	const rightsGeneration = recheckQueries(sqlite);
+	let lastStreamGeneration: string | null = null;
+	let streamSweeping = false;
 	const streamTimer = setInterval(() => {
-		recheckStreams(db).catch((err: unknown) => logger.error({ err }, 'event stream sweep failed'));
+		if (streamSweeping) return;
+		let rights = true;
+		try {
+			const generation = rightsGeneration.generation();
+			rights = generation !== lastStreamGeneration;
+			lastStreamGeneration = generation;
+		} catch (err) {
+			logger.error({ err }, 'event stream sweep: rights generation unreadable');
+		}
+		streamSweeping = true;
+		recheckStreams(db, undefined, Date.now(), rights)
+			.catch((err: unknown) => logger.error({ err }, 'event stream sweep failed'))
+			.finally(() => {
+				streamSweeping = false;
+			});
 	}, STREAM_SWEEP_MS);
 	streamTimer.unref();
 	// Notification mails (immediate, daily digest): a sweep every minute while mail is on.

@@ -303,6 +303,9 @@ async function paced(server: ServerProc, s: Session, t: Timing): Promise<PhaseRe
 
 async function burst(server: ServerProc, s: Session, cfg: CellCfg, t: Timing): Promise<PhaseResult> {
 	const { meter: m, lay, conns } = s;
+	// the paced phase ran on the same connections and meter: start from zero,
+	// or its deliveries (and its last delivery time) count towards this burst
+	m.reset();
 	const { k, updates } = burstUpdates(cfg, lay, t);
 	const frames = conns.map((c, j) => updates[j].map((u) => c.updateFrame(u)));
 	let expected = 0;

@@ -49,6 +49,32 @@ describe('event streams', () => {
 		await stream.ended;
 	});
 
+	it('a sweep told nothing rights depend on changed checks sessions only', async () => {
+		let asked = 0;
+		open(async () => {
+			asked++;
+			return false;
+		});
+		expect(await recheckStreams(t.db, undefined, Date.now(), false)).toBe(0);
+		expect(asked).toBe(0);
+		expect(openStreamCount(userId)).toBe(1);
+	});
+
+	it('a sweep over many streams lets the event loop run between them', async () => {
+		const busy = async () => {
+			const until = performance.now() + 0.5;
+			while (performance.now() < until);
+			return true;
+		};
+		for (let i = 0; i < 12; i++) open(busy);
+		let finished = false;
+		let ranDuring = false;
+		setImmediate(() => (ranDuring = !finished));
+		await recheckStreams(t.db, userId);
+		finished = true;
+		expect(ranDuring).toBe(true);
+	});
+
 	it('end when the right they were opened with is gone, and stay open while it holds', async () => {
 		let allowed = true;
 		const stream = open(async () => allowed);

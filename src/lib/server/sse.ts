@@ -54,11 +54,18 @@ export function openStreamCount(userId?: string): number {
 	return n;
 }
 
+/** a re-check yields to the event loop after this much synchronous work, ms */
+const RECHECK_SLICE_MS = 1;
+
 /**
  * Re-checks open streams (of one user, or all): the session must still exist
  * and be unexpired, and the owner's right must still hold. Closes the rest.
+ * `rights` false (the periodic sweep, when nothing rights depend on changed
+ * since its last run) checks the sessions only. The rights checks run one
+ * stream after another and yield to the event loop every
+ * RECHECK_SLICE_MS, so a sweep over many streams never stalls edits.
  */
-export async function recheckStreams(db: Db, userId?: string, now = Date.now()): Promise<number> {
+export async function recheckStreams(db: Db, userId?: string, now = Date.now(), rights = true): Promise<number> {
 	const streams = userId ? [...(registry().get(userId) ?? [])] : [...registry().values()].flatMap((s) => [...s]);
 	if (streams.length === 0) return 0;
 	const sessionIds = [...new Set(streams.map((s) => s.owner.sessionId))];
@@ -74,22 +81,25 @@ export async function recheckStreams(db: Db, userId?: string, now = Date.now()):
 		for (const row of rows) alive.add(row.id);
 	}
 	let closed = 0;
-	await Promise.all(
-		streams.map(async (stream) => {
-			let keep = alive.has(stream.owner.sessionId);
-			if (keep) {
-				try {
-					keep = await stream.owner.stillAllowed();
-				} catch {
-					keep = false;
-				}
+	let sliceStart = performance.now();
+	for (const stream of streams) {
+		let keep = alive.has(stream.owner.sessionId);
+		if (keep && rights) {
+			try {
+				keep = await stream.owner.stillAllowed();
+			} catch {
+				keep = false;
 			}
-			if (!keep) {
-				stream.close();
-				closed++;
+			if (performance.now() - sliceStart > RECHECK_SLICE_MS) {
+				await new Promise((resolve) => setImmediate(resolve));
+				sliceStart = performance.now();
 			}
-		})
-	);
+		}
+		if (!keep) {
+			stream.close();
+			closed++;
+		}
+	}
 	return closed;
 }
 
