@@ -171,12 +171,12 @@ export function applyIncoming(
  * folds in. Skipped while anything is uncommitted or someone else's
  * transaction is open. Returns the error when storing failed.
  */
-export function compactLoadedDoc(doc: LoadedDoc, store: CollabStore, inTransaction: boolean, gapMs?: number): unknown {
+export function compactLoadedDoc(doc: LoadedDoc, store: CollabStore, inTransaction: boolean, gapMs?: number, final = false): unknown {
 	if (doc.storedUpdates === 0 || doc.docId === null || doc.failed || hasPending(doc) || inTransaction) return null;
 	const docId = doc.docId;
 	const state = Y.encodeStateAsUpdate(doc.ydoc);
 	try {
-		const folded = store.transaction(() => store.replaceState(docId, state, doc.lastSeq, { gapMs }));
+		const folded = store.transaction(() => store.replaceState(docId, state, doc.lastSeq, { gapMs, final }));
 		// the store keeps the updates of sessions still going on (see replaceState)
 		const left = doc.lastSeq - folded.seq;
 		doc.storedBytes = left > 0 ? Math.round((doc.storedBytes * left) / Math.max(1, doc.storedUpdates)) : 0;

@@ -110,12 +110,12 @@ describe('compaction while people type', () => {
 		return (database.opened.sqlite.prepare('SELECT count(*) AS n FROM collab_history WHERE doc_id = ? AND snapshot IS NOT NULL').get(docId) as { n: number }).n;
 	}
 
-	function compactNow(name: string, now: number) {
+	function compactNow(name: string, now: number, final = false) {
 		const store = collabStore(database.opened.sqlite);
 		const stored = store.read(name)!;
 		const doc = new Y.Doc();
 		for (const u of [stored.state, ...stored.updates]) if (u) Y.applyUpdate(doc, u);
-		const folded = store.transaction(() => store.replaceState(stored.id, Y.encodeStateAsUpdate(doc), stored.lastSeq, { now, gapMs: GAP }));
+		const folded = store.transaction(() => store.replaceState(stored.id, Y.encodeStateAsUpdate(doc), stored.lastSeq, { now, gapMs: GAP, final }));
 		doc.destroy();
 		return folded;
 	}
@@ -154,5 +154,27 @@ describe('compaction while people type', () => {
 			'een twee ',
 			'een '
 		]);
+	});
+
+	it('at unload folds a session still within the gap, so the next load reads one snapshot', async () => {
+		const name = 'action:left-room';
+		const docId = typeAs(database.opened.sqlite, name, 'c', ['drie ', 'vier '], (i) => T0 + i);
+		const folded = compactNow(name, T0 + 100, true);
+		expect(folded.seq).toBe(2);
+		expect(collabStore(database.opened.sqlite).read(name)!.updates).toHaveLength(0);
+		expect(snapshots(docId)).toBe(1);
+		const [entry] = await listHistory(database.opened.db, name);
+		expect(bodyOf((await readVersion(database.opened.db, name, Number(entry.versionId)))!)).toBe('drie vier ');
+	});
+
+	it('a session folded at unload that its author goes on with shows their later edits too', async () => {
+		const name = 'action:back-room';
+		typeAs(database.opened.sqlite, name, 'e', ['vijf '], () => T0);
+		compactNow(name, T0 + 100, true);
+		typeAs(database.opened.sqlite, name, 'e', ['zes '], () => T0 + 2000);
+		const entries = await listHistory(database.opened.db, name);
+		expect(entries).toHaveLength(1);
+		expect(entries[0].to).toBe(new Date(T0 + 2000).toISOString());
+		expect(bodyOf((await readVersion(database.opened.db, name, Number(entries[0].versionId)))!)).toBe('vijf zes ');
 	});
 });

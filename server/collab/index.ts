@@ -449,14 +449,14 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	// ------------------------------------------------------------ compaction
 
-	function compact(doc: LoadedDoc): void {
-		const err = compactLoadedDoc(doc, store, sqlite.inTransaction, cfg.historySessionGapMs);
+	function compact(doc: LoadedDoc, final = false): void {
+		const err = compactLoadedDoc(doc, store, sqlite.inTransaction, cfg.historySessionGapMs, final);
 		if (err) log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
 	}
 
 	/** Compacts and writes the ends of the document's running history sessions (see store.ts) before it goes. */
 	function compactAndRelease(doc: LoadedDoc): void {
-		compact(doc);
+		compact(doc, true);
 		const docId = doc.docId;
 		if (docId === null || sqlite.inTransaction) return;
 		try {

@@ -67,7 +67,7 @@ export interface CollabStore {
 	 * giving every history session that ends in them a snapshot of its own.
 	 * Call inside `transaction`.
 	 */
-	replaceState(docId: number, state: Uint8Array, uptoSeq: number, options?: { now?: number; gapMs?: number }): Folded;
+	replaceState(docId: number, state: Uint8Array, uptoSeq: number, options?: ReplaceOptions): Folded;
 	/**
 	 * Writes the running sessions' ends of a document and forgets them (when
 	 * the document is unloaded). Call inside `transaction`.
@@ -86,6 +86,23 @@ export interface Folded {
 	/** null: nothing could be folded */
 	bytes: number | null;
 }
+
+export interface ReplaceOptions {
+	now?: number;
+	/** the gap that ends a session */
+	gapMs?: number;
+	/**
+	 * The document is unloading (nobody has it open): sessions still within the
+	 * gap get their snapshots now, so the next load reads one snapshot instead
+	 * of replaying every update — when that costs at most FINAL_FREEZE_BYTES of
+	 * encoding. An author who comes back within the gap extends the session,
+	 * which drops its snapshot again (extendSession; readers see the tail).
+	 */
+	final?: boolean;
+}
+
+/** at unload, running sessions are frozen when (sessions × snapshot size) stays under this: about 2–3 ms of encoding here */
+export const FINAL_FREEZE_BYTES = 1024 * 1024;
 
 /** A running session is written at least every this many of its updates (bounds what a reader or a restart re-derives). */
 export const SESSION_WRITE_EVERY = 512;
@@ -337,7 +354,8 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			// its end on stay: fold only up to the earliest such end. Every session so gets
 			// one snapshot, when its updates are folded after it finished, and compaction
 			// with many people typing costs one replay instead of one per person.
-			const running = settledSessions(docId).filter((r) => now - r.endedAt <= gapMs && r.seqTo > current);
+			let running = settledSessions(docId).filter((r) => now - r.endedAt <= gapMs && r.seqTo > current);
+			if (options.final && running.length * state.byteLength <= FINAL_FREEZE_BYTES) running = [];
 			let upto = uptoSeq;
 			for (const r of running) upto = Math.min(upto, r.seqTo);
 			if (upto < uptoSeq && upto <= current) return { seq: current, bytes: null };
