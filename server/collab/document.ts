@@ -84,7 +84,8 @@ export function createLoadedDoc(options: {
 		ydoc,
 		docId: stored?.id ?? null,
 		lastSeq: stored?.lastSeq ?? 0,
-		storedUpdates: stored?.updates.length ?? 0,
+		storedUpdates: (stored?.updates.length ?? 0) + (stored?.retained ?? 0),
+		// the retained rows' bytes are not read (the head holds them): counted by number only
 		storedBytes: stored?.updates.reduce((sum, u) => sum + u.byteLength, 0) ?? 0,
 		snapshotBytes: stored?.state?.byteLength ?? 0,
 		compactHeldAt: -Infinity,

@@ -177,4 +177,46 @@ describe('compaction while people type', () => {
 		expect(entries[0].to).toBe(new Date(T0 + 2000).toISOString());
 		expect(bodyOf((await readVersion(database.opened.db, name, Number(entries[0].versionId)))!)).toBe('vijf zes ');
 	});
+	it('a document left while two sessions run loads from its head, not by replaying their updates', async () => {
+		const name = 'action:two-running';
+		typeAs(database.opened.sqlite, name, 'f', ['een '], () => T0);
+		typeAs(database.opened.sqlite, name, 'g', ['twee ', 'drie '], () => T0 + 10);
+		// within the gap both sessions may go on: the fold stops at the end of the first (seq 1)
+		compactNow(name, T0 + 100);
+		const stored = collabStore(database.opened.sqlite).read(name)!;
+		expect({ updates: stored.updates.length, retained: stored.retained, body: bodyOf(stored.state!) }).toEqual({
+			updates: 0,
+			retained: 2,
+			body: 'een twee drie '
+		});
+	});
+
+	it('an edit after the head is read after it, and the history still has every session', async () => {
+		const name = 'action:after-head';
+		typeAs(database.opened.sqlite, name, 'h', ['een '], () => T0);
+		typeAs(database.opened.sqlite, name, 'i', ['twee '], () => T0 + 10);
+		compactNow(name, T0 + 100);
+		typeAs(database.opened.sqlite, name, 'h', ['vier '], () => T0 + 200);
+		const stored = collabStore(database.opened.sqlite).read(name)!;
+		const doc = new Y.Doc();
+		for (const u of [stored.state, ...stored.updates]) if (u) Y.applyUpdate(doc, u);
+		expect(doc.getText('body').toString()).toBe('een twee vier ');
+		doc.destroy();
+		const entries = await listHistory(database.opened.db, name);
+		expect(entries.map((e) => e.to)).toEqual(expect.arrayContaining([new Date(T0 + 200).toISOString(), new Date(T0 + 10).toISOString()]));
+	});
+
+	it('the rows kept under the head are folded once the sessions have ended', async () => {
+		const name = 'action:head-folded';
+		typeAs(database.opened.sqlite, name, 'j', ['een '], () => T0);
+		typeAs(database.opened.sqlite, name, 'k', ['twee '], () => T0 + 10);
+		compactNow(name, T0 + 100);
+		compactNow(name, T0 + GAP + 1000);
+		const stored = collabStore(database.opened.sqlite).read(name)!;
+		expect({ updates: stored.updates.length, retained: stored.retained, body: bodyOf(stored.state!) }).toEqual({
+			updates: 0,
+			retained: 0,
+			body: 'een twee '
+		});
+	});
 });

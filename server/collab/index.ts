@@ -222,9 +222,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			existing.resource = resource;
 			return existing;
 		}
-		const doc = createLoadedDoc({ name, resource, stored: store.read(name), onEmit: markDirty });
+		const stored = store.read(name);
+		const doc = createLoadedDoc({ name, resource, stored, onEmit: markDirty });
 		docs.set(name, doc);
-		if (doc.storedUpdates >= cfg.compactOnLoadAfter) scheduleCompaction(doc);
+		// only updates that had to be replayed: rows the head already holds wait for the next compaction
+		// (they are kept because sessions may still run, which a compaction now would mostly find too)
+		if ((stored?.updates.length ?? 0) >= cfg.compactOnLoadAfter) scheduleCompaction(doc);
 		return doc;
 	}
 

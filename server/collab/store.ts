@@ -38,10 +38,13 @@ import { sessionTails } from '../../src/lib/server/history-tail.ts';
 
 export interface StoredDocument {
 	id: number;
+	/** the document up to the updates: the head (see `read`) or the snapshot */
 	state: Uint8Array | null;
 	updates: Uint8Array[];
 	/** highest stored seq, 0 when there are none */
 	lastSeq: number;
+	/** rows kept for the history that `state` already holds (the head's lead over the snapshot): still to be folded */
+	retained: number;
 }
 
 /** Who made an update and when; `authors` empty for a change of the server itself. */
@@ -65,7 +68,9 @@ export interface CollabStore {
 	/**
 	 * Replaces the snapshot and deletes the updates up to `uptoSeq`, first
 	 * giving every history session that ends in them a snapshot of its own.
-	 * Call inside `transaction`.
+	 * When running sessions keep updates from being folded, `state` is kept
+	 * as the document's head, so the next load reads it instead of replaying
+	 * them. Call inside `transaction`.
 	 */
 	replaceState(docId: number, state: Uint8Array, uptoSeq: number, options?: ReplaceOptions): Folded;
 	/**
@@ -124,13 +129,15 @@ interface DocSeq {
 }
 
 interface Statements {
-	selectDoc: BetterSqlite3.Statement<[string], { id: number; state: Buffer | null; state_seq: number }>;
-	selectDocById: BetterSqlite3.Statement<[number], { state: Buffer | null; state_seq: number }>;
+	selectDoc: BetterSqlite3.Statement<[string], { id: number; state: Buffer | null; state_seq: number; head_state: Buffer | null; head_seq: number }>;
+	selectDocById: BetterSqlite3.Statement<[number], { state: Buffer | null; state_seq: number; head_seq: number }>;
+	selectUpdatesAfter: BetterSqlite3.Statement<[DocSeq], { seq: number; data: Buffer }>;
 	selectUpdates: BetterSqlite3.Statement<[{ doc: number }], { seq: number; data: Buffer }>;
 	selectUpdatesUpTo: BetterSqlite3.Statement<[DocSeq], { seq: number; data: Buffer }>;
 	insertDoc: BetterSqlite3.Statement<[string]>;
 	insertUpdate: BetterSqlite3.Statement<[DocSeq & { data: Buffer; at: number | null; authors: string | null }]>;
 	setState: BetterSqlite3.Statement<[Buffer, number, number, number]>;
+	setHead: BetterSqlite3.Statement<[Buffer | null, number, number]>;
 	deleteUpdates: BetterSqlite3.Statement<[DocSeq]>;
 	lastSession: BetterSqlite3.Statement<[number, string | null], { id: number; ended_at: number; seq_to: number }>;
 	updateAuthorsAfter: BetterSqlite3.Statement<[DocSeq], { seq: number; created_at: number | null; author_ids: string | null }>;
@@ -161,14 +168,16 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 	const cached = cache.get(sqlite);
 	if (cached) return cached;
 	const s: Statements = {
-		selectDoc: sqlite.prepare('SELECT id, state, state_seq FROM collab_documents WHERE name = ?'),
-		selectDocById: sqlite.prepare('SELECT state, state_seq FROM collab_documents WHERE id = ?'),
+		selectDoc: sqlite.prepare('SELECT id, state, state_seq, head_state, head_seq FROM collab_documents WHERE name = ?'),
+		selectDocById: sqlite.prepare('SELECT state, state_seq, head_seq FROM collab_documents WHERE id = ?'),
 		// a document's updates are the key range doc << 32 … (doc + 1) << 32 (migration 0031); seqs start at 1
 		selectUpdates: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) AND id < ((@doc + 1) << 32) ORDER BY id'),
+		selectUpdatesAfter: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) + @seq AND id < ((@doc + 1) << 32) ORDER BY id'),
 		selectUpdatesUpTo: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) AND id <= (@doc << 32) + @seq ORDER BY id'),
 		insertDoc: sqlite.prepare('INSERT INTO collab_documents (name) VALUES (?)'),
 		insertUpdate: sqlite.prepare('INSERT INTO collab_updates (id, data, created_at, author_ids) VALUES ((@doc << 32) + @seq, @data, @at, @authors)'),
 		setState: sqlite.prepare('UPDATE collab_documents SET state = ?, compacted_at = ?, state_seq = max(state_seq, ?) WHERE id = ?'),
+		setHead: sqlite.prepare('UPDATE collab_documents SET head_state = ?, head_seq = ? WHERE id = ?'),
 		deleteUpdates: sqlite.prepare('DELETE FROM collab_updates WHERE id > (@doc << 32) AND id <= (@doc << 32) + @seq'),
 		// an author's sessions follow each other, so the latest has the highest id
 		lastSession: sqlite.prepare('SELECT id, ended_at, seq_to FROM collab_history WHERE doc_id = ? AND user_id IS ? ORDER BY id DESC LIMIT 1'),
@@ -317,14 +326,21 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 		read(name) {
 			const row = s.selectDoc.get(name);
 			if (!row) return null;
+			// The head (the whole document at head_seq, written by a compaction that had to keep
+			// updates for running sessions) holds every update up to head_seq: read it and the
+			// updates after it. The rows in between stay for the history until they are folded.
+			const head = row.head_state !== null && row.head_seq > row.state_seq;
+			const from = head ? row.head_seq : row.state_seq;
 			const updates: Uint8Array[] = [];
 			// seqs go on after compaction, so history sessions keep pointing at the right updates
-			let lastSeq = row.state_seq;
-			for (const u of s.selectUpdates.iterate({ doc: row.id })) {
+			let lastSeq = from;
+			for (const u of s.selectUpdatesAfter.iterate({ doc: row.id, seq: from })) {
 				updates.push(u.data);
 				lastSeq = u.seq;
 			}
-			return { id: row.id, state: row.state, updates, lastSeq };
+			// seqs are consecutive and only a fold deletes them, so the rows in between are exactly these
+			const retained = head ? row.head_seq - row.state_seq : 0;
+			return { id: row.id, state: head ? row.head_state : row.state, updates, lastSeq, retained };
 		},
 		ensureDocument(name) {
 			const row = s.selectDoc.get(name);
@@ -358,11 +374,20 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			if (options.final && running.length * state.byteLength <= FINAL_FREEZE_BYTES) running = [];
 			let upto = uptoSeq;
 			for (const r of running) upto = Math.min(upto, r.seqTo);
-			if (upto < uptoSeq && upto <= current) return { seq: current, bytes: null };
+			// what cannot be folded yet is still read in one piece: `state` becomes the head
+			const keepHead = () => {
+				if (uptoSeq > (s.selectDocById.get(docId)?.head_seq ?? 0)) s.setHead.run(toBuffer(state), uptoSeq, docId);
+			};
+			if (upto < uptoSeq && upto <= current) {
+				keepHead();
+				return { seq: current, bytes: null };
+			}
 			const folded = upto < uptoSeq ? stateAt(docId, upto) : state;
 			freezeSessions(docId, upto, new Set(running.map((r) => r.id)));
 			s.setState.run(toBuffer(folded), now, upto, docId);
 			s.deleteUpdates.run({ doc: docId, seq: upto });
+			if (upto < uptoSeq) keepHead();
+			else s.setHead.run(null, upto, docId);
 			return { seq: upto, bytes: folded.byteLength };
 		},
 		releaseHistory(docId) {
@@ -445,7 +470,7 @@ export function compactDocument(sqlite: BetterSqlite3.Database, name: string): b
 	const store = collabStore(sqlite);
 	return store.transaction(() => {
 		const stored = store.read(name);
-		if (!stored || stored.updates.length === 0) return false;
+		if (!stored || stored.updates.length + stored.retained === 0) return false;
 		const doc = docFromStored(stored);
 		try {
 			store.replaceState(stored.id, Y.encodeStateAsUpdate(doc), stored.lastSeq);

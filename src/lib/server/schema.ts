@@ -668,6 +668,9 @@ export interface CollabDocumentTable {
 	compacted_at: number | null;
 	/** the seq up to which `state` folds the updates */
 	state_seq: Generated<number>;
+	/** the whole document at head_seq, when a compaction kept updates for running history sessions (migration 0033) */
+	head_state: Uint8Array | null;
+	head_seq: Generated<number>;
 }
 
 export interface CollabUpdateTable {
