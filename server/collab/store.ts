@@ -132,7 +132,6 @@ interface Statements {
 	selectDoc: BetterSqlite3.Statement<[string], { id: number; state: Buffer | null; state_seq: number; head_state: Buffer | null; head_seq: number }>;
 	selectDocById: BetterSqlite3.Statement<[number], { state: Buffer | null; state_seq: number; head_seq: number }>;
 	selectUpdatesAfter: BetterSqlite3.Statement<[DocSeq], { seq: number; data: Buffer }>;
-	selectUpdates: BetterSqlite3.Statement<[{ doc: number }], { seq: number; data: Buffer }>;
 	selectUpdatesUpTo: BetterSqlite3.Statement<[DocSeq], { seq: number; data: Buffer }>;
 	insertDoc: BetterSqlite3.Statement<[string]>;
 	insertUpdate: BetterSqlite3.Statement<[DocSeq & { data: Buffer; at: number | null; authors: string | null }]>;
@@ -171,7 +170,6 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 		selectDoc: sqlite.prepare('SELECT id, state, state_seq, head_state, head_seq FROM collab_documents WHERE name = ?'),
 		selectDocById: sqlite.prepare('SELECT state, state_seq, head_seq FROM collab_documents WHERE id = ?'),
 		// a document's updates are the key range doc << 32 … (doc + 1) << 32 (migration 0031); seqs start at 1
-		selectUpdates: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) AND id < ((@doc + 1) << 32) ORDER BY id'),
 		selectUpdatesAfter: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) + @seq AND id < ((@doc + 1) << 32) ORDER BY id'),
 		selectUpdatesUpTo: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) AND id <= (@doc << 32) + @seq ORDER BY id'),
 		insertDoc: sqlite.prepare('INSERT INTO collab_documents (name) VALUES (?)'),
@@ -364,7 +362,8 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 		replaceState(docId, state, uptoSeq, options = {}) {
 			const now = options.now ?? Date.now();
 			const gapMs = options.gapMs ?? DEFAULT_SESSION_GAP_MS;
-			const current = s.selectDocById.get(docId)?.state_seq ?? 0;
+			const row = s.selectDocById.get(docId);
+			const current = row?.state_seq ?? 0;
 			// A session whose author may still type on (last edit within the gap) needs no
 			// snapshot yet — it would be stale with their next edit — if the updates from
 			// its end on stay: fold only up to the earliest such end. Every session so gets
@@ -374,20 +373,15 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			if (options.final && running.length * state.byteLength <= FINAL_FREEZE_BYTES) running = [];
 			let upto = uptoSeq;
 			for (const r of running) upto = Math.min(upto, r.seqTo);
+			const partial = upto < uptoSeq;
 			// what cannot be folded yet is still read in one piece: `state` becomes the head
-			const keepHead = () => {
-				if (uptoSeq > (s.selectDocById.get(docId)?.head_seq ?? 0)) s.setHead.run(toBuffer(state), uptoSeq, docId);
-			};
-			if (upto < uptoSeq && upto <= current) {
-				keepHead();
-				return { seq: current, bytes: null };
-			}
-			const folded = upto < uptoSeq ? stateAt(docId, upto) : state;
+			if (partial && uptoSeq > (row?.head_seq ?? 0)) s.setHead.run(toBuffer(state), uptoSeq, docId);
+			if (partial && upto <= current) return { seq: current, bytes: null };
+			const folded = partial ? stateAt(docId, upto) : state;
 			freezeSessions(docId, upto, new Set(running.map((r) => r.id)));
 			s.setState.run(toBuffer(folded), now, upto, docId);
 			s.deleteUpdates.run({ doc: docId, seq: upto });
-			if (upto < uptoSeq) keepHead();
-			else s.setHead.run(null, upto, docId);
+			if (!partial) s.setHead.run(null, upto, docId);
 			return { seq: upto, bytes: folded.byteLength };
 		},
 		releaseHistory(docId) {
