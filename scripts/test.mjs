@@ -2,7 +2,7 @@
 /**
  * `npm test`: every check in one command, failing when any fails.
  *   1. the dependency check (scripts/check-deps.mjs) and svelte-check (types of the app, server and tests)
- *   2. Vitest (unit and integration tests beside the code)
+ *   2. Vitest (unit and integration tests beside the code), then the *.pg-test.ts files against a real PostgreSQL
  *   3. vite build, then Playwright against the built server on a free port
  *      with a temporary database, in Debian's Chromium.
  */
@@ -61,6 +61,13 @@ if (!only || only === 'check') run('generate', 'npm', ['run', 'prepare', '--sile
 if (!only || only === 'check') run('dependencies (known vulnerabilities)', 'node', ['scripts/check-deps.mjs']);
 if (!only || only === 'check') run('svelte-check', 'npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']);
 if (!only || only === 'unit') run('vitest', 'npx', ['vitest', 'run']);
+// the same promises on PostgreSQL (issue 18): each *.pg-test.ts file starts its own PostgreSQL 15
+// from /usr/lib/postgresql/15/bin on a unix socket; they are skipped, saying why, where it is missing
+if (!only || only === 'unit' || only === 'pg') run('vitest on PostgreSQL', 'npx', ['vitest', 'run', '--config', 'vitest.pg.config.ts']);
+// the domain suites once more, each test on a fresh PostgreSQL database (server/testing/postgres-test-db.ts)
+if ((!only || only === 'unit' || only === 'pg') && existsSync(join(process.env.KRING_PG_BIN ?? '/usr/lib/postgresql/15/bin', 'postgres'))) {
+	run('domain suites on PostgreSQL', 'npx', ['vitest', 'run', 'src/lib/server'], { KRING_TEST_DATABASE: 'postgres' });
+}
 if (!only || only === 'e2e') {
 	run('build', 'npx', ['vite', 'build', '--logLevel', 'warn']);
 	const port = await freePort();

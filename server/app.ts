@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import * as Y from 'yjs';
-import { openDatabase, type OpenedDatabase } from '../src/lib/server/db.ts';
+import { openDatabase, openPostgres, type DatabaseHandle, type OpenedDatabase, type OpenedPostgres } from '../src/lib/server/db.ts';
 import { isEmpty, seedDemo } from '../src/lib/server/demo.ts';
 import { migrateToLatest } from '../src/lib/server/migrate.ts';
-import { publishInboxChanges, publishPlanChange, publishPresenceChange } from '../src/lib/server/events.ts';
+import { emitRelayed, publishInboxChanges, publishPlanChange, publishPresenceChange, setEventRelay } from '../src/lib/server/events.ts';
 import { projectDocument } from '../src/lib/server/projection.ts';
 import { pruneAuditLog } from '../src/lib/server/audit.ts';
 import { deleteExpiredSessions } from '../src/lib/server/session.ts';
@@ -19,7 +19,10 @@ import { createMailer } from '../src/lib/server/mail.ts';
 import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
 import { prepareFirstStart, setupBaseUrl, setupUrl } from '../src/lib/server/setup.ts';
 import { createCollabServer } from './collab/index.ts';
-import { recheckQueries } from './collab/recheck.ts';
+import { joinCluster, type Cluster } from './collab/cluster.ts';
+import { writeInitialStateDb } from './collab/document-store.ts';
+import { recheckQueries, type RecheckSource } from './collab/recheck.ts';
+import { postgresRecheck } from './collab/recheck-pg.ts';
 import { writeInitialState } from './collab/store.ts';
 import type { Config } from './config.ts';
 import { assertRoomToStart, explainStorageFailure, freeBytes, LOW_FREE_BYTES, StartupError } from './startup-storage.ts';
@@ -34,7 +37,7 @@ const AUDIT_PRUNE_MS = 24 * 3_600_000;
 
 export interface Kring {
 	runtime: Runtime;
-	database: OpenedDatabase;
+	database: DatabaseHandle;
 	logger: Logger;
 	/** Handles WebSocket upgrades under /collab/; destroys anything else. */
 	handleUpgrade(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void;
@@ -68,6 +71,47 @@ async function openStorage(databasePath: string, logger: Logger) {
 	}
 }
 
+/** PostgreSQL: connects, migrates and proves it can write; a failure a host can fix says what to do. */
+async function openPostgresStorage(url: string): Promise<{ database: OpenedPostgres; migrations: Awaited<ReturnType<typeof migrateToLatest>> }> {
+	const database = openPostgres(url);
+	try {
+		const migrations = await migrateToLatest(database.db, MIGRATIONS_DIR);
+		const health = await checkHealth(database.db);
+		if (!health.ok) throw Object.assign(new Error('the start-up write probe failed'), { code: health.code });
+		return { database, migrations };
+	} catch (err) {
+		await database.db.destroy().catch(() => {});
+		const code = (err as { code?: string }).code;
+		const hint =
+			code === 'ECONNREFUSED' || code === 'ENOENT'
+				? 'no PostgreSQL server answers at DATABASE_URL: start it, or correct the host, port or socket folder'
+				: code === '28P01' || code === '28000'
+					? 'PostgreSQL refused the user or password in DATABASE_URL'
+					: code === '3D000'
+						? 'the database named in DATABASE_URL does not exist: create it (createdb) first'
+						: null;
+		throw hint ? new StartupError(hint, { cause: err }) : err;
+	}
+}
+
+/**
+ * Live events (plan changes, inboxes, evaluation votes) reach the event
+ * streams of every node: each one published here goes to the others as a
+ * cluster message. One too large for a message goes without its optional
+ * detail (a session patch, a status): the screens then reload what changed.
+ */
+function relayEvents(cluster: Cluster, logger: Logger): void {
+	const send = async (event: string, payload: unknown) => {
+		if (await cluster.send('*', { kind: 'event', event, payload })) return;
+		const { review: _review, status: _status, ...lean } = (payload ?? {}) as Record<string, unknown>;
+		if (!(await cluster.send('*', { kind: 'event', event, payload: lean }))) logger.warn({ event }, 'event too large for the other nodes');
+	};
+	setEventRelay((event, payload) => void send(event, payload).catch((err: unknown) => logger.warn({ err, event }, 'event not relayed')));
+	cluster.onMessage((message) => {
+		if (message.kind === 'event' && typeof message.event === 'string') emitRelayed(message.event, message.payload);
+	});
+}
+
 export function createLogger(level: string): Logger {
 	return pino({
 		level,
@@ -79,33 +123,51 @@ export function createLogger(level: string): Logger {
 	});
 }
 
-/** Why Kring does not start on PostgreSQL yet: what is not ported (issue 18, docs/scaling.md "Porting status"). */
-export const POSTGRES_NOT_READY =
-	'the collaboration server does not run on PostgreSQL yet (server/collab/store.ts writes documents through SQLite directly). Unset DATABASE_URL to run on SQLite at DATABASE_PATH; `npm run migrate` does prepare a PostgreSQL database.';
-
 /**
  * Opens the database, migrates it, fills it with demo data when empty, and
  * publishes the runtime the SvelteKit app reads. Used by server/index.ts and
  * by the Vite dev server, so both run the same composition.
  */
 export async function startKring(config: Readonly<Config>, logger = createLogger(config.logLevel)): Promise<Kring> {
-	if (config.database.dialect === 'postgres') throw new StartupError(POSTGRES_NOT_READY);
-	const { database, migrations } = await openStorage(config.databasePath, logger);
-	const { db, sqlite } = database;
-	if (config.databaseSyncFull) sqlite.pragma('synchronous = FULL'); // DATABASE_SYNC=full, see docs/collab.md "Durability"
+	const target = config.database;
+	const { database, migrations } =
+		target.dialect === 'postgres' ? await openPostgresStorage(target.url) : await openStorage(config.databasePath, logger);
+	const { db } = database;
+	const sqlite = database.dialect === 'sqlite' ? database.sqlite : undefined;
+	if (sqlite && config.databaseSyncFull) sqlite.pragma('synchronous = FULL'); // DATABASE_SYNC=full, see docs/collab.md "Durability"
 	for (const m of migrations.results ?? []) logger.info({ migration: m.migrationName, status: m.status }, 'migration');
-	const createDocument = (name: string, update: Uint8Array) => void writeInitialState(sqlite, name, update);
+	const createDocument = sqlite
+		? (name: string, update: Uint8Array) => void writeInitialState(sqlite, name, update)
+		: async (name: string, update: Uint8Array) => void (await writeInitialStateDb(db, name, update));
 	if (config.demoData && (await isEmpty(db))) {
 		// One transaction: a failed first start leaves an empty database that the next start fills again.
-		sqlite.exec('BEGIN');
-		try {
-			await seedDemo(db, DEMO_DIR, createDocument);
-			sqlite.exec('COMMIT');
-		} catch (err) {
-			sqlite.exec('ROLLBACK');
-			throw err;
+		if (sqlite) {
+			sqlite.exec('BEGIN');
+			try {
+				await seedDemo(db, DEMO_DIR, createDocument);
+				sqlite.exec('COMMIT');
+			} catch (err) {
+				sqlite.exec('ROLLBACK');
+				throw err;
+			}
+		} else {
+			await db.transaction().execute((trx) => seedDemo(trx, DEMO_DIR, async (name, update) => void (await writeInitialStateDb(trx, name, update))));
 		}
 		logger.info('demo data loaded');
+	}
+	// what rights depend on, and whether it changed: the socket and event-stream sweeps ask it
+	const rights: RecheckSource & { close?(): Promise<void> } =
+		database.dialect === 'postgres' && target.dialect === 'postgres'
+			? postgresRecheck(database.pool, target.url, logger.child({ part: 'collab' }))
+			: recheckQueries(sqlite!);
+	// PostgreSQL: this process is a node of a cluster (one or more nodes on the database, docs/scaling.md)
+	const cluster =
+		database.dialect === 'postgres' && target.dialect === 'postgres'
+			? await joinCluster({ connectionString: target.url, pool: database.pool, nodeId: config.nodeId, nodeUrl: config.nodeUrl, log: logger.child({ part: 'cluster' }) })
+			: undefined;
+	if (cluster) {
+		logger.info({ node: cluster.nodeId, url: config.nodeUrl }, 'cluster node joined');
+		relayEvents(cluster, logger);
 	}
 	// No account yet (DEMO_DATA=false): a one-time link that creates the first instance admin.
 	// The link is the way in, so it is logged on purpose — once, at start (see src/lib/server/setup.ts).
@@ -121,6 +183,9 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 	const collab = createCollabServer({
 		db,
 		sqlite,
+		postgres: database.dialect === 'postgres' ? database.pool : undefined,
+		rights,
+		cluster,
 		logger: logger.child({ part: 'collab' }),
 		origin: config.origin,
 		sessionPolicy,
@@ -199,7 +264,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 	void sweepReminders();
 	// Event streams whose session expired (or whose right went without a recheckUser) close within STREAM_SWEEP_MS.
 	// Rights are re-checked only when something they depend on changed since the last sweep (as the socket sweep does).
-	const rightsGeneration = recheckQueries(sqlite);
+	const rightsGeneration = rights;
 	let lastStreamGeneration: string | null = null;
 	let streamSweeping = false;
 	const streamTimer = setInterval(() => {
@@ -264,6 +329,9 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			closeAllStreams();
 			clearInterval(auditTimer);
 			await collab.close();
+			if (cluster) setEventRelay(null);
+			await cluster?.close();
+			await rights.close?.();
 			await db.destroy();
 		}
 	};

@@ -87,6 +87,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
 		console.error('usage: npm run backup -- <directory>   (copies DATABASE_PATH; keeps the newest BACKUP_KEEP, default 14)');
 		process.exit(1);
 	}
+	if (process.env.DATABASE_URL?.trim()) {
+		// PostgreSQL has its own consistent online copy; Kring does not wrap it (docs/scaling.md, "Backups")
+		console.error('DATABASE_URL is set: back up PostgreSQL with pg_dump, e.g. pg_dump --format=custom --file=kring.dump "$DATABASE_URL"');
+		process.exit(1);
+	}
 	try {
 		const databasePath = resolve(process.env.DATABASE_PATH?.trim() || 'data/kring.db');
 		const result = backupDatabase(databasePath, resolve(dir), keepFromEnv(process.env.BACKUP_KEEP));

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { isPostgresUrl, type DatabaseTarget } from '../src/lib/server/db.ts';
 
@@ -40,6 +41,10 @@ export interface Config {
 	securityContact: string | null;
 	/** e-mail address on /toegankelijkheid and /privacy for questions; null: they point to the region's administrator */
 	contactEmail: string | null;
+	/** NODE_ID: this node's name among several on one PostgreSQL database (default: host name and port) */
+	nodeId: string;
+	/** NODE_URL: where the other nodes reach this one's /collab/ (default http://127.0.0.1:PORT, one machine) */
+	nodeUrl: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -122,8 +127,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 		if (url.origin !== origin.replace(/\/$/, '')) throw new Error(`ORIGIN must be an origin without a path, got "${origin}"`);
 	}
 	const databasePath = resolve(env.DATABASE_PATH?.trim() || 'data/kring.db');
+	const port = int(env, 'PORT', 3000, 0, 65535);
 	return Object.freeze({
-		port: int(env, 'PORT', 3000, 0, 65535),
+		port,
 		host: env.HOST?.trim() || '0.0.0.0',
 		origin: origin?.replace(/\/$/, '') ?? null,
 		databasePath,
@@ -141,6 +147,26 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
 		mailFrom: env.MAIL_FROM?.trim() || 'Kring <kring@localhost>',
 		metricsToken: metricsToken(env.METRICS_TOKEN),
 		securityContact: securityContact(env.SECURITY_CONTACT),
-		contactEmail: contactEmail(env.CONTACT_EMAIL)
+		contactEmail: contactEmail(env.CONTACT_EMAIL),
+		nodeId: nodeId(env.NODE_ID, port),
+		nodeUrl: nodeUrl(env.NODE_URL, port)
 	});
+}
+
+function nodeId(raw: string | undefined, port: number): string {
+	const value = raw?.trim() || `${hostname()}-${port}`;
+	if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new Error(`NODE_ID must be 1 to 64 letters, digits, dots, dashes or underscores, got "${raw}"`);
+	return value;
+}
+
+function nodeUrl(raw: string | undefined, port: number): string {
+	const value = raw?.trim() || `http://127.0.0.1:${port}`;
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		throw new Error(`NODE_URL must be a URL such as http://10.0.0.5:3000, got "${raw}"`);
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`NODE_URL must start with http:// or https://, got "${raw}"`);
+	return url.origin;
 }

@@ -24,6 +24,7 @@ import { bytesPerEdit, coldLoad, rssPerDoc, seedDocument, sigkill } from './lib/
 import { DocPool } from './lib/names.ts';
 import { ServerProc, sleep, type ServerSpec } from './lib/proc.ts';
 import { selfTest } from './lib/proto.ts';
+import { startPostgres } from '../../server/testing/postgres.ts';
 import { DISTURBED, writeReport, type Figures, type Results } from './lib/report.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,12 +43,14 @@ selfTest();
 
 const ALL: ServerSpec[] = [
 	{ id: 'kring', label: 'Kring', script: 'kring.ts', args: [], persistent: true },
+	// only when named in BENCH_SERVERS: Kring on PostgreSQL 15 (one durable server per run, on the servers' core)
+	{ id: 'kring-pg', label: 'Kring + PostgreSQL 15', script: 'kring.ts', args: ['postgres'], persistent: true, optIn: true },
 	{ id: 'hocuspocus', label: 'Hocuspocus 4.7 + SQLite', script: 'hocuspocus.ts', args: [], persistent: true },
 	{ id: 'reference-rows', label: 'y-websocket ref. + row/update', script: 'reference.ts', args: ['rows'], persistent: true },
 	{ id: 'reference', label: 'y-websocket ref., no store', script: 'reference.ts', args: [], persistent: false },
 	{ id: 'relay', label: 'bare ws relay (no Yjs)', script: 'relay.ts', args: [], persistent: false, onlyCells: ['2x1'] }
 ];
-const wanted = (process.env.BENCH_SERVERS ?? ALL.map((s) => s.id).join(',')).split(',');
+const wanted = (process.env.BENCH_SERVERS ?? ALL.filter((s) => !s.optIn).map((s) => s.id).join(',')).split(',');
 let specs = ALL.filter((s) => wanted.includes(s.id));
 const kringMissing = !existsSync(join(root, 'server', 'collab', 'index.ts'));
 if (kringMissing && specs.some((s) => s.id === 'kring')) {
@@ -119,7 +122,11 @@ const COLD_SIZES = [10_000, 100_000];
 
 const work = mkdtempSync(join(tmpdir(), 'kring-bench-'));
 const procs: ServerProc[] = [];
+const postgres = specs.some((s) => s.id === 'kring-pg') ? await startPostgres({ durable: true, cpus: '0' }) : null;
+// each data directory of kring-pg gets a database of its own on it (servers/kring.ts)
+if (postgres) process.env.KRING_BENCH_PG_URL = postgres.url('postgres');
 const cleanup = () => {
+	void postgres?.stop();
 	for (const p of procs) if (!p.exited) p.child?.kill('SIGKILL');
 	rmSync(work, { recursive: true, force: true });
 };

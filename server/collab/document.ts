@@ -3,7 +3,8 @@ import type { DocResource } from '../../src/lib/server/access.ts';
 import type { Conn } from './connection.ts';
 import { encodeAwareness, type AwarenessEntry } from './protocol.ts';
 import type { CollabSettings } from './settings.ts';
-import { docFromStored, type CollabStore, type StoredDocument } from './store.ts';
+import { andThen, type DocumentStore, type Maybe } from './document-store.ts';
+import { docFromStored, type StoredDocument } from './store.ts';
 import { MAX_NESTING, updateNestingDepth } from './update-depth.ts';
 import { asBuffer, errorText } from './util.ts';
 
@@ -52,6 +53,8 @@ export interface LoadedDoc {
 	awarenessClocks: Map<number, number>;
 	awarenessOut: Map<number, AwarenessEntry>;
 	dirty: boolean;
+	/** an update of this document is being committed (PostgreSQL commits asynchronously) */
+	committing: boolean;
 	/** performance.now() before which the next flush of this document waits (pacing) */
 	holdUntil: number;
 	holdTimer: NodeJS.Timeout | null;
@@ -104,6 +107,7 @@ export function createLoadedDoc(options: {
 		awarenessClocks: new Map(),
 		awarenessOut: new Map(),
 		dirty: false,
+		committing: false,
 		holdUntil: 0,
 		holdTimer: null,
 		failed: false,
@@ -124,7 +128,7 @@ export function createLoadedDoc(options: {
 }
 
 export function hasPending(doc: LoadedDoc): boolean {
-	return doc.incoming.length > 0 || doc.emitted.length > 0;
+	return doc.incoming.length > 0 || doc.emitted.length > 0 || doc.committing;
 }
 
 /**
@@ -170,21 +174,26 @@ export function applyIncoming(
 /**
  * Writes the loaded state as the new snapshot and deletes the updates it
  * folds in. Skipped while anything is uncommitted or someone else's
- * transaction is open. Returns the error when storing failed.
+ * transaction is open. Gives back the error when storing failed (never throws).
  */
-export function compactLoadedDoc(doc: LoadedDoc, store: CollabStore, inTransaction: boolean, gapMs?: number, final = false): unknown {
-	if (doc.storedUpdates === 0 || doc.docId === null || doc.failed || hasPending(doc) || inTransaction) return null;
+export function compactLoadedDoc(doc: LoadedDoc, store: DocumentStore, gapMs?: number, final = false): Maybe<unknown> {
+	if (doc.storedUpdates === 0 || doc.docId === null || doc.failed || hasPending(doc) || store.busy()) return null;
 	const docId = doc.docId;
+	const uptoSeq = doc.lastSeq;
 	const state = Y.encodeStateAsUpdate(doc.ydoc);
-	try {
-		const folded = store.transaction(() => store.replaceState(docId, state, doc.lastSeq, { gapMs, final }));
-		// the store keeps the updates of sessions still going on (see replaceState)
+	const done = (folded: { seq: number; bytes: number | null }): null => {
+		// the store keeps the updates of sessions still going on (see replaceState), and
+		// updates committed since this began (PostgreSQL) stay for the next compaction
 		const left = doc.lastSeq - folded.seq;
 		doc.storedBytes = left > 0 ? Math.round((doc.storedBytes * left) / Math.max(1, doc.storedUpdates)) : 0;
 		doc.storedUpdates = left;
-		if (left > 0) doc.compactHeldAt = doc.lastSeq;
+		if (uptoSeq > folded.seq) doc.compactHeldAt = uptoSeq;
 		if (folded.bytes !== null) doc.snapshotBytes = folded.bytes;
 		return null;
+	};
+	try {
+		const folded = andThen(store.compact(docId, state, uptoSeq, { gapMs, final }), done);
+		return folded instanceof Promise ? folded.catch((err: unknown) => err ?? new Error('compaction failed')) : folded;
 	} catch (err) {
 		return err;
 	}

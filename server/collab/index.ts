@@ -8,7 +8,6 @@ import { authorizeUpgrade, type UpgradeDecision } from './authorize.ts';
 import { CloseEvents, type CloseEvent, type CloseEventName } from './close-codes.ts';
 import { createConn, sendTo, type Conn, type Identity } from './connection.ts';
 import {
-	applyIncoming,
 	awarenessSnapshot,
 	compactionDue,
 	compactionWait,
@@ -17,12 +16,17 @@ import {
 	hasPending,
 	type LoadedDoc
 } from './document.ts';
+import { createFlusher } from './flush.ts';
 import { createMessageReceiver } from './message-receiver.ts';
-import { encodeAccess, encodeSaved, encodeSyncStep1, encodeSyncStep2, encodeUpdate, encodeAwareness } from './protocol.ts';
+import { encodeAccess, encodeSyncStep1 } from './protocol.ts';
 import { resolveSettings, type CollabServerOptions } from './settings.ts';
+import { recheckQueries } from './recheck.ts';
 import { createSweeper } from './sweep.ts';
+import { FORWARDED_BY, forwardUpgrade } from './forward.ts';
+import { createRemoteChanges, OwnedElsewhere } from './remote-change.ts';
 import { startCheckpointer } from './checkpoint.ts';
-import { collabStore, docFromStored, type UpdateOrigin } from './store.ts';
+import { postgresDocumentStore, sqliteDocumentStore, andThen, type DocumentStore, type Maybe } from './document-store.ts';
+import { docFromStored, type StoredDocument } from './store.ts';
 import { asBuffer, errorText } from './util.ts';
 
 export type { CollabServerOptions } from './settings.ts';
@@ -38,32 +42,27 @@ export interface ChangeOptions {
 
 /**
  * The collaboration server: the y-websocket protocol over `ws`, one Y.Doc per
- * loaded document, every accepted update committed to SQLite before anyone
- * else sees it.
+ * loaded document, every accepted update committed to the database (SQLite,
+ * or PostgreSQL) before anyone else sees it.
  *
  * Life of an update. A client's sync step 2 or update message is decoded in
  * full (Y.decodeUpdate) when it arrives — a malformed one closes that
  * connection and is never applied — and queued on its document. Once per
- * event-loop turn (setImmediate) `flush` applies every queued update of a
- * document inside one Yjs transaction, takes the single update Yjs emits for
- * that transaction, appends it for all documents in one SQLite transaction,
- * and only after COMMIT sends it, encoded once, to every connection of the
- * document, then the "saved" acknowledgements, then answers to sync step 1
- * requests that arrived while updates were pending (so no client is ever
- * served state that is not yet committed), then the turn's awareness changes
- * as one message — a receiver's messages of one flush under one cork. A
- * document whose last broadcast took long (hundreds of receivers) while a
- * backlog built up (several messages waiting for one flush) waits about as
- * long before the next one, so under load more edits share a broadcast.
+ * event-loop turn the flush (flush.ts) applies a document's queued updates in
+ * one Yjs transaction, commits the update Yjs emits, and only after COMMIT
+ * sends it to every connection, then "saved" to its senders.
  *
  * The parts: settings.ts (options and their defaults), document.ts (a
- * loaded document, applying a turn's updates, compaction), connection.ts
- * (one socket), message-receiver.ts (protocol messages of a connection),
- * store.ts (SQLite). This file holds what ties them together: the upgrade,
- * the document registry, the flush, projection, unload, revocation and
- * shutdown.
+ * loaded document, applying a turn's updates, compaction), flush.ts (the
+ * commit pipeline), connection.ts (one socket), message-receiver.ts
+ * (protocol messages of a connection), document-store.ts and store.ts
+ * (SQLite and PostgreSQL), sweep.ts (re-checking rights), cluster.ts,
+ * forward.ts and remote-change.ts (several nodes on PostgreSQL). This file
+ * holds what ties them together: the upgrade, the document registry,
+ * projection, unload, revocation and shutdown.
  *
- * See docs/collab.md for the protocol, storage format and durability promise.
+ * See docs/collab.md for the protocol, storage format and durability promise,
+ * and docs/scaling.md for PostgreSQL and several nodes.
  */
 
 export interface CollabServer {
@@ -99,7 +98,9 @@ const STATUS_TEXT: Record<number, string> = {
 export function createCollabServer(options: CollabServerOptions): CollabServer {
 	const { db, sqlite } = options;
 	const log = options.logger.child({ module: 'collab' });
-	const store = collabStore(sqlite);
+	if (!sqlite && !(options.postgres && options.rights)) throw new Error('createCollabServer needs a SQLite handle, or a PostgreSQL pool and its rights source');
+	const cluster = options.cluster;
+	const store: DocumentStore = sqlite ? sqliteDocumentStore(sqlite) : (cluster?.store ?? postgresDocumentStore(options.postgres!));
 	const cfg = resolveSettings(options);
 	const wss = new WebSocketServer({
 		noServer: true,
@@ -109,8 +110,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	});
 	const docs = new Map<string, LoadedDoc>();
 	const userConns = new Map<string, Set<Conn>>();
-	const dirtyDocs = new Set<LoadedDoc>();
-	let flushScheduled = false;
+	/** loads under way (PostgreSQL reads asynchronously), so two sockets for one document share one */
+	const loading = new Map<string, Promise<LoadedDoc>>();
 	let closing = false;
 	let closed: Promise<void> | null = null;
 	/** projection hooks running now, also of documents already unloaded; awaited at shutdown */
@@ -157,7 +158,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 					return;
 				}
 				if (socket.destroyed) return;
-				wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, decision));
+				if (cluster && !docs.has(decision.name) && !loading.has(decision.name)) return routeInCluster(req, socket, head, decision);
+				return openHere(req, socket, head, decision);
 			})
 			.catch((err: unknown) => {
 				log.error({ err: errorText(err) }, 'collab upgrade failed');
@@ -165,13 +167,57 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			});
 	}
 
-	function accept(ws: WebSocket, socket: Duplex, decision: Extract<UpgradeDecision, { ok: true }>): void {
-		let doc: LoadedDoc;
+	/** Loads the document and accepts the socket on this node. */
+	function openHere(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Extract<UpgradeDecision, { ok: true }>): Maybe<void> {
+		return andThen(loadFor(decision), (loaded) => {
+			if (closing) refuse(socket, 503);
+			if (closing || socket.destroyed) {
+				if (!(loaded instanceof Error) && loaded.conns.size === 0) scheduleUnload(loaded);
+				return;
+			}
+			wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, decision, loaded));
+		});
+	}
+
+	/**
+	 * Several nodes (cluster.ts): this node takes the document when nobody
+	 * owns it, and otherwise forwards the socket to its owner (forward.ts).
+	 * A socket that was forwarded to this node is never forwarded again.
+	 */
+	async function routeInCluster(req: IncomingMessage, socket: Duplex, head: Buffer, decision: Extract<UpgradeDecision, { ok: true }>): Promise<void> {
+		const node = cluster!;
+		for (let attempt = 0; attempt < 3; attempt++) {
+			if (await node.claim(decision.name)) return openHere(req, socket, head, decision);
+			if (req.headers[FORWARDED_BY]) break;
+			const owner = await node.ownerOf(decision.name);
+			if (closing || socket.destroyed) break;
+			if (owner && owner.nodeId !== node.nodeId) {
+				forwardUpgrade(req, socket, head, { wss, ownerUrl: owner.url, nodeId: node.nodeId, log, refuse });
+				return;
+			}
+			// the owner let go in between: ask again
+		}
+		log.info({ doc: decision.name }, 'collab upgrade refused: no owner node');
+		refuse(socket, 503);
+	}
+
+	/** The decision's document, loaded; a failure to load is given back, not thrown (the socket is closed with InternalError). */
+	function loadFor(decision: Extract<UpgradeDecision, { ok: true }>): LoadedDoc | Error | Promise<LoadedDoc | Error> {
+		const failed = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
 		try {
-			doc = getOrLoad(decision.name, decision.resource);
+			const loaded = getOrLoad(decision.name, decision.resource);
+			return loaded instanceof Promise ? loaded.catch(failed) : loaded;
 		} catch (err) {
+			return failed(err);
+		}
+	}
+
+	function accept(ws: WebSocket, socket: Duplex, decision: Extract<UpgradeDecision, { ok: true }>, loaded: LoadedDoc | Error): void {
+		// a document dropped (failed) between its load and this socket is loaded again
+		const doc: LoadedDoc | Error = loaded instanceof Error || docs.get(loaded.name) === loaded ? loaded : new Error('document dropped while loading');
+		if (doc instanceof Error) {
 			ws.on('error', () => {});
-			log.error({ doc: decision.name, err: errorText(err) }, 'collab document failed to load');
+			log.error({ doc: decision.name, err: errorText(doc) }, 'collab document failed to load');
 			ws.close(CloseEvents.InternalError.code, CloseEvents.InternalError.reason);
 			return;
 		}
@@ -216,13 +262,32 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	// -------------------------------------------------------------- documents
 
-	function getOrLoad(name: string, resource: DocResource): LoadedDoc {
+	function getOrLoad(name: string, resource: DocResource): LoadedDoc | Promise<LoadedDoc> {
 		const existing = docs.get(name);
 		if (existing) {
 			existing.resource = resource;
 			return existing;
 		}
+		const pending = loading.get(name);
+		if (pending) return pending.then((doc) => Object.assign(doc, { resource }));
 		const stored = store.read(name);
+		if (!(stored instanceof Promise)) return install(name, resource, stored);
+		const load = stored.then(
+			(s) => {
+				loading.delete(name);
+				return docs.get(name) ?? install(name, resource, s);
+			},
+			(err: unknown) => {
+				loading.delete(name);
+				void cluster?.unclaim(name, () => docs.has(name) || loading.has(name));
+				throw err;
+			}
+		);
+		loading.set(name, load);
+		return load;
+	}
+
+	function install(name: string, resource: DocResource, stored: StoredDocument | null): LoadedDoc {
 		const doc = createLoadedDoc({ name, resource, stored, onEmit: markDirty });
 		docs.set(name, doc);
 		// only updates that had to be replayed: rows the head already holds wait for the next compaction
@@ -239,190 +304,27 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		const resource = await resolveDocument(db, ref);
 		if (!resource) throw new Error(`unknown document: ${name}`);
 		if (closing) throw new Error('collab server is closed');
+		if (cluster && !docs.has(name) && !loading.has(name) && !(await cluster.claim(name))) throw new OwnedElsewhere(name);
 		return getOrLoad(name, resource);
-	}
-
-	/**
-	 * Queues a document for the next flush. A document whose last broadcast
-	 * took long (many receivers) is held back for about as long again, so that
-	 * under load more updates share one broadcast: sending is paid per
-	 * receiver per message, and this keeps it to at most about half the time.
-	 */
-	function markDirty(doc: LoadedDoc): void {
-		if (doc.dirty) return;
-		doc.dirty = true;
-		dirtyDocs.add(doc);
-		const wait = doc.holdUntil - performance.now();
-		if (wait >= 1 && !closing) doc.holdTimer = setTimeout(releaseHold, wait, doc);
-		else scheduleFlush();
-	}
-
-	function releaseHold(doc: LoadedDoc): void {
-		doc.holdTimer = null;
-		scheduleFlush();
-	}
-
-	function scheduleFlush(): void {
-		if (flushScheduled) return;
-		flushScheduled = true;
-		setImmediate(flush);
 	}
 
 	// ------------------------------------------------------------------ flush
 
-	/** Commits and delivers every dirty document that is not held back; all of them when `all`. */
-	function flush(all = false): void {
-		flushScheduled = false;
-		if (dirtyDocs.size === 0) return;
-		if (sqlite.inTransaction) {
-			// Someone else (a Kysely transaction spanning awaits) has a transaction
-			// open on this connection. Writing now would nest inside it — committed
-			// only with it, rolled back with it — so wait until it ends.
-			flushScheduled = true;
-			setTimeout(flush, 1, all);
-			return;
-		}
-		const batch: LoadedDoc[] = [];
-		for (const doc of dirtyDocs) {
-			if (doc.holdTimer !== null) {
-				if (!all) continue;
-				clearTimeout(doc.holdTimer);
-				doc.holdTimer = null;
-			}
-			batch.push(doc);
-		}
-		for (const doc of batch) dirtyDocs.delete(doc);
-
-		/** client messages that waited for this flush, per document: two or more are a backlog (see deliver) */
-		const queued = new Map<LoadedDoc, number>();
-		for (const doc of batch) queued.set(doc, doc.incoming.length);
-		for (const doc of batch) if (doc.incoming.length > 0 && !doc.failed) applyIncoming(doc, {
-				reject: (conn, detail) => closeConn(conn, 'UpdateRejected', detail),
-				fail: (err) => failDocument(doc, err)
-			});
-
-		const writes: Array<{ doc: LoadedDoc; update: Uint8Array; docId: number; origin: UpdateOrigin }> = [];
-		const newIds = new Map<LoadedDoc, number>();
-		const at = Date.now();
-		for (const doc of batch) {
-			const authors = [...doc.authors];
-			const newSession = doc.newSessionFor.size > 0 ? new Set(doc.newSessionFor) : undefined;
-			doc.authors.clear();
-			doc.newSessionFor.clear();
-			if (doc.failed || doc.emitted.length === 0) continue;
-			const update = doc.emitted.length === 1 ? doc.emitted[0] : Y.mergeUpdates(doc.emitted);
-			doc.emitted = [];
-			writes.push({ doc, update, docId: doc.docId ?? -1, origin: { authors, at, newSession } });
-		}
-		let failure: unknown = null;
-		if (writes.length > 0) {
-			const commitStart = performance.now();
-			try {
-				store.transaction(() => {
-					for (const w of writes) {
-						if (w.docId < 0) {
-							w.docId = store.ensureDocument(w.doc.name);
-							newIds.set(w.doc, w.docId);
-						}
-						store.append(w.docId, w.doc.lastSeq + 1, w.update, w.origin, cfg.historySessionGapMs);
-					}
-				});
-				options.observe?.commit?.((performance.now() - commitStart) / 1000);
-			} catch (err) {
-				failure = err;
-			}
-		}
-		if (failure) {
-			log.error({ err: errorText(failure), documents: writes.length }, 'collab commit failed');
-			for (const w of writes) failDocument(w.doc, failure);
-		} else {
-			for (const w of writes) {
-				if (newIds.has(w.doc)) w.doc.docId = w.docId;
-				w.doc.lastSeq += 1;
-				w.doc.storedUpdates += 1;
-				w.doc.storedBytes += w.update.byteLength;
-				w.doc.lastCommitAt = performance.now();
-			}
-		}
-
-		const updates = new Map<LoadedDoc, Uint8Array>();
-		if (!failure) for (const w of writes) updates.set(w.doc, w.update);
-		for (const doc of batch) {
-			doc.dirty = false;
-			if (doc.failed) continue;
-			try {
-				deliver(doc, updates.get(doc) ?? null, queued.get(doc) ?? 0);
-			} catch (err) {
-				failDocument(doc, err);
-			}
-		}
-	}
-
-	/**
-	 * Sends a flush's outcome. Each message is encoded once and the same buffer
-	 * goes to every receiver; a receiver's messages of this flush are written
-	 * under one cork, so they leave in one system call.
-	 */
-	function deliver(doc: LoadedDoc, update: Uint8Array | null, queued: number): void {
-		let updateMessage: Buffer | null = null;
-		let skip: Conn | undefined;
-		if (update) {
-			updateMessage = asBuffer(encodeUpdate(update));
-			// One sender and no server change: that sender already has all of it.
-			if (doc.senders.size === 1 && !doc.serverChanged) skip = doc.senders.values().next().value;
+	const flusher = createFlusher({
+		store,
+		settings: cfg,
+		log,
+		observe: options.observe,
+		closing: () => closing,
+		send,
+		closeConn,
+		failDocument,
+		onCommitted(doc) {
 			scheduleProjection(doc);
 			if (compactionDue(doc, cfg)) scheduleCompaction(doc);
 		}
-		doc.senders.clear();
-		doc.serverChanged = false;
-		let awarenessMessage: Buffer | null = null;
-		if (doc.awarenessOut.size > 0) {
-			awarenessMessage = asBuffer(encodeAwareness(doc.awarenessOut.values()));
-			doc.awarenessOut.clear();
-		}
-		const acks = doc.acks.size > 0 ? doc.acks : null;
-		let requests: Map<Conn, Uint8Array[]> | null = null;
-		if (doc.syncRequests.length > 0) {
-			requests = new Map();
-			for (const { conn, stateVector } of doc.syncRequests) {
-				const list = requests.get(conn);
-				if (list) list.push(stateVector);
-				else requests.set(conn, [stateVector]);
-			}
-			doc.syncRequests = [];
-		}
-
-		if (updateMessage || awarenessMessage || acks || requests) {
-			const start = performance.now();
-			for (const conn of doc.conns) {
-				const withUpdate = updateMessage !== null && conn !== skip;
-				const ack = acks !== null && acks.has(conn);
-				const asked = requests?.get(conn);
-				if (conn.closed || (!withUpdate && !awarenessMessage && !ack && !asked)) continue;
-				conn.socket.cork();
-				if (withUpdate) send(conn, updateMessage!);
-				if (ack) send(conn, asBuffer(encodeSaved(conn.updatesReceived)));
-				if (asked) {
-					for (const stateVector of asked) send(conn, asBuffer(encodeSyncStep2(Y.encodeStateAsUpdate(doc.ydoc, stateVector))));
-				}
-				if (awarenessMessage) send(conn, awarenessMessage);
-				conn.socket.uncork();
-			}
-			const cost = performance.now() - start;
-			options.observe?.broadcast?.(cost / 1000);
-			// Held back only when there is a real backlog: several client messages
-			// waited for this one flush, so they come faster than one per turn. A
-			// lone typist's next keystroke is never held, however many receivers.
-			// Capped: one slow broadcast (a GC pause, a descheduled process) must not stall the next.
-			doc.holdUntil = cost >= cfg.paceAfterMs && queued >= 2 ? performance.now() + Math.min(cost, 20) : 0;
-		}
-		acks?.clear();
-		if (doc.waiters.length > 0) {
-			const waiters = doc.waiters;
-			doc.waiters = [];
-			for (const w of waiters) w.resolve();
-		}
-	}
+	});
+	const { markDirty, flush } = flusher;
 
 	/** The document's memory can no longer be trusted or stored: drop it and its connections. */
 	function failDocument(doc: LoadedDoc, err: unknown): void {
@@ -438,7 +340,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	function dropDocument(doc: LoadedDoc): void {
 		if (docs.get(doc.name) === doc) docs.delete(doc.name);
-		dirtyDocs.delete(doc);
+		void cluster?.unclaim(doc.name, () => docs.has(doc.name) || loading.has(doc.name));
+		flusher.forget(doc);
 		if (doc.unloadTimer) clearTimeout(doc.unloadTimer);
 		if (doc.projectionTimer) clearTimeout(doc.projectionTimer);
 		if (doc.holdTimer) clearTimeout(doc.holdTimer);
@@ -452,22 +355,27 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	// ------------------------------------------------------------ compaction
 
-	function compact(doc: LoadedDoc, final = false): void {
-		const err = compactLoadedDoc(doc, store, sqlite.inTransaction, cfg.historySessionGapMs, final);
-		if (err) log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
+	/** Never throws or rejects: a failure is logged (the stored updates stay, and a later compaction folds them). */
+	function compact(doc: LoadedDoc, final = false): Maybe<void> {
+		return andThen(compactLoadedDoc(doc, store, cfg.historySessionGapMs, final), (err) => {
+			if (err) log.error({ doc: doc.name, err: errorText(err) }, 'collab compaction failed');
+		});
 	}
 
 	/** Compacts and writes the ends of the document's running history sessions (see store.ts) before it goes. */
-	function compactAndRelease(doc: LoadedDoc): void {
-		compact(doc, true);
-		const docId = doc.docId;
-		if (docId === null || sqlite.inTransaction) return;
-		try {
-			store.transaction(() => store.releaseHistory(docId));
-		} catch (err) {
+	function compactAndRelease(doc: LoadedDoc): Maybe<void> {
+		return andThen(compact(doc, true), () => {
+			const docId = doc.docId;
+			if (docId === null || store.busy()) return;
 			// the update rows still say who edited when: readers and the next load derive the ends from them
-			log.error({ doc: doc.name, err: errorText(err) }, 'collab history write failed');
-		}
+			const failed = (err: unknown) => log.error({ doc: doc.name, err: errorText(err) }, 'collab history write failed');
+			try {
+				const released = store.release(docId);
+				return released instanceof Promise ? released.catch(failed) : released;
+			} catch (err) {
+				failed(err);
+			}
+		});
 	}
 
 	/** Compacts soon: in the next turn, or for a large document once it is quiet (compactionWait). */
@@ -485,7 +393,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 				return;
 			}
 			doc.compactionScheduled = false;
-			compact(doc);
+			void compact(doc);
 		};
 		setImmediate(attempt);
 	}
@@ -553,20 +461,39 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	async function unload(doc: LoadedDoc): Promise<void> {
 		doc.unloadTimer = null;
 		if (doc.conns.size > 0 || docs.get(doc.name) !== doc) return;
-		if (sqlite.inTransaction) {
+		if (store.busy()) {
 			scheduleUnload(doc);
 			return;
 		}
-		if (hasPending(doc) || doc.dirty) flush(true);
+		while (hasPending(doc) || doc.dirty) {
+			flush(true);
+			if (doc.failed) return;
+			// PostgreSQL: the commit is under way
+			if (hasPending(doc) || doc.dirty) await stored(doc);
+		}
 		if (doc.conns.size > 0 || doc.failed) return;
-		compactAndRelease(doc);
+		const released = compactAndRelease(doc);
+		if (released instanceof Promise) {
+			await released;
+			// someone opened it again meanwhile: it stays
+			if (doc.conns.size > 0 || doc.failed || docs.get(doc.name) !== doc || hasPending(doc) || doc.dirty) return;
+		}
 		docs.delete(doc.name);
+		void cluster?.unclaim(doc.name, () => docs.has(doc.name) || loading.has(doc.name));
 		if (doc.projectionTimer) {
 			clearTimeout(doc.projectionTimer);
 			doc.projectionTimer = null;
 		}
 		if (doc.projectionPending || doc.projecting) await project(doc);
 		doc.ydoc.destroy();
+	}
+
+	/** Resolves after the document's next delivery (its pending updates committed), or when it failed. */
+	function stored(doc: LoadedDoc): Promise<void> {
+		return new Promise<void>((resolve) => {
+			doc.waiters.push({ resolve, reject: () => resolve() });
+			markDirty(doc);
+		});
 	}
 
 	// ------------------------------------------------------------ messages
@@ -576,6 +503,12 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	}
 
 	const onMessage = createMessageReceiver({ settings: cfg, send, closeConn, markDirty });
+
+	// the node's session ended (cluster.ts): it owns nothing any more, so it keeps nothing loaded;
+	// the sockets reconnect and reach the new owner
+	cluster?.onLost(() => {
+		for (const doc of [...docs.values()]) failDocument(doc, new Error('the cluster session ended'));
+	});
 
 	// --------------------------------------------------------- connections
 
@@ -641,12 +574,13 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	// ------------------------------------------------------------ revocation
 
-	const checkpointer = options.checkpointIntervalMs
+	const checkpointer = options.checkpointIntervalMs && sqlite
 		? startCheckpointer(sqlite, log, options.checkpointIntervalMs, options.observe?.checkpoint)
 		: null;
 
 	const sweeper = createSweeper({
-		sqlite,
+		queries: options.rights ?? recheckQueries(sqlite!),
+		busy: () => store.busy(),
 		sessionPolicy: options.sessionPolicy,
 		intervalMs: cfg.sweepIntervalMs,
 		log,
@@ -663,7 +597,17 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 
 	async function change(name: string, fn: (doc: Y.Doc) => void, how: string | ChangeOptions = 'server'): Promise<void> {
 		if (closing) throw new Error('collab server is closed');
-		const { origin = 'server', author, newSession } = typeof how === 'string' ? { origin: how } : how;
+		const asked = typeof how === 'string' ? { origin: how } : how;
+		try {
+			await changeHere(name, fn, asked);
+		} catch (err) {
+			if (!(err instanceof OwnedElsewhere) || !remote) throw err;
+			await remote.change(name, fn, asked);
+		}
+	}
+
+	async function changeHere(name: string, fn: (doc: Y.Doc) => void, how: ChangeOptions): Promise<void> {
+		const { origin = 'server', author, newSession } = how;
 		const doc = await ensureLoaded(name);
 		if (author) {
 			doc.authors.add(author);
@@ -681,6 +625,9 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		await committed;
 	}
 
+	// several nodes: a change of a document another node owns travels to it (remote-change.ts)
+	const remote = cluster ? createRemoteChanges({ cluster, store, log, changeHere }) : null;
+
 	async function readDocument(name: string): Promise<Y.Doc> {
 		if (!parseDocName(name)) throw new Error(`not a document name: ${JSON.stringify(name)}`);
 		const loaded = docs.get(name);
@@ -689,18 +636,23 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			Y.applyUpdate(copy, Y.encodeStateAsUpdate(loaded.ydoc));
 			return copy;
 		}
-		return docFromStored(store.read(name));
+		return docFromStored(await store.read(name));
 	}
 
 	async function shutdown(): Promise<void> {
 		closing = true;
 		sweeper.stop();
 		// let a transaction of the app that is open across awaits finish first (see flush)
-		for (let waited = 0; sqlite.inTransaction && waited < 5000; waited += 5) {
+		for (let waited = 0; store.busy() && waited < 5000; waited += 5) {
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
-		if (sqlite.inTransaction) log.error('collab shutdown: a transaction of the app stayed open; pending updates not committed');
+		if (store.busy()) log.error('collab shutdown: a transaction of the app stayed open; pending updates not committed');
 		flush(true);
+		// PostgreSQL: commits under way, and what waited for them
+		for (let waited = 0; flusher.busy() && waited < 10_000; waited += 2) {
+			await new Promise((resolve) => setTimeout(resolve, 2));
+			flush(true);
+		}
 		const conns: Conn[] = [];
 		for (const doc of docs.values()) conns.push(...doc.conns);
 		const socketsClosed = conns.map(
@@ -716,7 +668,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		for (const doc of loaded) {
 			if (doc.unloadTimer) clearTimeout(doc.unloadTimer);
 			doc.unloadTimer = null;
-			compactAndRelease(doc);
+			await compactAndRelease(doc);
 		}
 		await Promise.all(loaded.map((doc) => (doc.projectionPending || doc.projecting ? project(doc) : undefined)));
 		await Promise.all([...projections]);

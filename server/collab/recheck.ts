@@ -41,20 +41,30 @@ export interface SessionCheck {
 	checkAt: number;
 }
 
-export interface RecheckQueries {
+type Maybe<T> = T | Promise<T>;
+
+/** The re-check's queries on either dialect: SQLite answers at once, PostgreSQL (recheck-pg.ts) with promises. */
+export interface RecheckSource {
 	/** null for a session that is gone, expired (deleted now) or of a deactivated account */
+	checkSessions(sessionIds: string[], policy: SessionPolicy, now?: number): Maybe<Map<string, SessionCheck | null>>;
+	roles(userIds: string[]): Maybe<Map<string, UserRoles>>;
+	/** keyed by the document name's `kind:id`; null when it no longer exists */
+	resources(refs: DocRef[]): Maybe<Map<string, DocResource | null>>;
+	/** a value that changes whenever something rights depend on may have changed */
+	generation(): string;
+}
+
+/** On SQLite every answer is there at once. */
+export interface RecheckQueries extends RecheckSource {
 	checkSessions(sessionIds: string[], policy: SessionPolicy, now?: number): Map<string, SessionCheck | null>;
 	roles(userIds: string[]): Map<string, UserRoles>;
-	/** keyed by the document name's `kind:id`; null when it no longer exists */
 	resources(refs: DocRef[]): Map<string, DocResource | null>;
-	/** a number that changes whenever something rights depend on may have changed */
-	generation(): string;
 }
 
 const cache = new WeakMap<BetterSqlite3.Database, RecheckQueries>();
 
-/** tables and the columns of them that rights depend on; every INSERT and DELETE counts too */
-const WATCHED: Array<[table: string, columns: string[]]> = [
+/** tables and the columns of them that rights depend on; every INSERT and DELETE counts too (PostgreSQL: migration 0034) */
+export const WATCHED: Array<[table: string, columns: string[]]> = [
 	['region_memberships', ['user_id', 'region_id', 'role']],
 	['municipality_memberships', ['user_id', 'municipality_id', 'role']],
 	['theme_ambassadors', ['user_id', 'theme_id']],
@@ -93,7 +103,7 @@ function installTriggers(sqlite: BetterSqlite3.Database): { n: number } {
 	return counter;
 }
 
-interface SessionRow {
+export interface SessionRow {
 	id: string;
 	user_id: string;
 	expires_at: number;
@@ -105,7 +115,7 @@ interface SessionRow {
 	deactivated_at: number | null;
 }
 
-interface ResourceRow {
+export interface ResourceRow {
 	id: string;
 	planId: string;
 	regionId: string;
@@ -115,7 +125,84 @@ interface ResourceRow {
 	archivedAt: number | null;
 }
 
-const PLAN_COLUMNS = 'p.id AS planId, p.region_id AS regionId, p.scope AS planScope, p.municipality_id AS municipalityId';
+/** A session write the re-check makes, as validateSessionToken would for a page request. */
+export type SessionWrite = { kind: 'delete'; id: string } | { kind: 'extend'; id: string; expiresAt: number; now: number } | { kind: 'touch'; id: string; now: number };
+
+/**
+ * The rules of validateSessionToken (src/lib/server/session.ts), for a socket:
+ * what `row` means at `now`, and what to write for it.
+ */
+export function decideSession(row: SessionRow, policy: SessionPolicy, now: number): { check: SessionCheck | null; writes: SessionWrite[] } {
+	if (now >= row.expires_at || now >= row.absolute_expires_at || row.deactivated_at !== null) {
+		return { check: null, writes: [{ kind: 'delete', id: row.id }] };
+	}
+	const writes: SessionWrite[] = [];
+	let expiresAt = row.expires_at;
+	let lastUsed = row.last_used_at ?? 0;
+	if (expiresAt - now < policy.idleTimeoutMs / 2) {
+		const next = Math.min(now + policy.idleTimeoutMs, row.absolute_expires_at);
+		if (next > expiresAt) {
+			writes.push({ kind: 'extend', id: row.id, expiresAt: next, now });
+			expiresAt = next;
+			lastUsed = now;
+		}
+	}
+	if (lastUsed < now - LAST_USED_PRECISION_MS) {
+		writes.push({ kind: 'touch', id: row.id, now });
+		lastUsed = now;
+	}
+	const refreshAt = expiresAt - policy.idleTimeoutMs / 2;
+	const checkAt = Math.min(expiresAt, row.absolute_expires_at, refreshAt > now ? refreshAt : Infinity, lastUsed + LAST_USED_PRECISION_MS + 1);
+	return { check: { userId: row.user_id, email: row.email, name: row.name, color: row.color, checkAt }, writes };
+}
+
+type RoleRows = {
+	regionRoles: Iterable<{ user_id: string; region_id: string; role: RegionRole }>;
+	municipalEditor: Iterable<{ user_id: string; id: string; region_id: string }>;
+	ambassadorOf: Iterable<{ user_id: string; id: string; region_id: string }>;
+};
+
+/** Each user's roles from the rows of the three role queries. */
+export function rolesFromRows(userIds: string[], rows: RoleRows): Map<string, UserRoles> {
+	const out = new Map<string, UserRoles>();
+	for (const id of userIds) out.set(id, { regionRoles: new Map(), municipalEditor: new Map(), ambassadorOf: new Map() });
+	for (const r of rows.regionRoles) out.get(r.user_id)?.regionRoles.set(r.region_id, r.role);
+	for (const r of rows.municipalEditor) out.get(r.user_id)?.municipalEditor.set(r.id, r.region_id);
+	for (const r of rows.ambassadorOf) out.get(r.user_id)?.ambassadorOf.set(r.id, r.region_id);
+	return out;
+}
+
+/** The refs grouped by kind, for one query per kind. */
+export function refsByKind(refs: DocRef[]): Record<DocRef['kind'], DocRef[]> {
+	const byKind = { plan: [] as DocRef[], theme: [] as DocRef[], action: [] as DocRef[] };
+	for (const ref of refs) byKind[ref.kind].push(ref);
+	return byKind;
+}
+
+/** The resources of `refs` (null: gone) from the rows found for them. */
+export function resourcesFromRows(refs: DocRef[], rows: Map<string, ResourceRow>): Map<string, DocResource | null> {
+	const out = new Map<string, DocResource | null>();
+	for (const ref of refs) {
+		const row = rows.get(`${ref.kind}:${ref.id}`);
+		out.set(
+			`${ref.kind}:${ref.id}`,
+			row
+				? {
+						ref,
+						planId: row.planId,
+						regionId: row.regionId,
+						planScope: row.planScope,
+						municipalityId: row.municipalityId,
+						themeId: row.themeId,
+						archived: row.archivedAt !== null
+					}
+				: null
+		);
+	}
+	return out;
+}
+
+export const PLAN_COLUMNS = 'p.id AS planId, p.region_id AS regionId, p.scope AS planScope, p.municipality_id AS municipalityId';
 const IDS = 'IN (SELECT value FROM json_each(?))';
 
 /** The queries of a database handle; statements are prepared once per handle. */
@@ -159,72 +246,28 @@ export function recheckQueries(sqlite: BetterSqlite3.Database): RecheckQueries {
 			const out = new Map<string, SessionCheck | null>();
 			for (const id of sessionIds) out.set(id, null);
 			for (const row of s.sessions.all(JSON.stringify(sessionIds))) {
-				// the rules of validateSessionToken (src/lib/server/session.ts), for a socket
-				if (now >= row.expires_at || now >= row.absolute_expires_at || row.deactivated_at !== null) {
-					s.deleteSession.run(row.id);
-					continue;
+				const { check, writes } = decideSession(row, policy, now);
+				for (const w of writes) {
+					if (w.kind === 'delete') s.deleteSession.run(w.id);
+					else if (w.kind === 'extend') s.extendSession.run(w.expiresAt, w.now, w.id);
+					else s.touchSession.run(w.now, w.id);
 				}
-				let expiresAt = row.expires_at;
-				let lastUsed = row.last_used_at ?? 0;
-				if (expiresAt - now < policy.idleTimeoutMs / 2) {
-					const next = Math.min(now + policy.idleTimeoutMs, row.absolute_expires_at);
-					if (next > expiresAt) {
-						s.extendSession.run(next, now, row.id);
-						expiresAt = next;
-						lastUsed = now;
-					}
-				}
-				if (lastUsed < now - LAST_USED_PRECISION_MS) {
-					s.touchSession.run(now, row.id);
-					lastUsed = now;
-				}
-				const refreshAt = expiresAt - policy.idleTimeoutMs / 2;
-				const checkAt = Math.min(
-					expiresAt,
-					row.absolute_expires_at,
-					refreshAt > now ? refreshAt : Infinity,
-					lastUsed + LAST_USED_PRECISION_MS + 1
-				);
-				out.set(row.id, { userId: row.user_id, email: row.email, name: row.name, color: row.color, checkAt });
+				out.set(row.id, check);
 			}
 			return out;
 		},
 		roles(userIds) {
-			const out = new Map<string, UserRoles>();
-			for (const id of userIds) out.set(id, { regionRoles: new Map(), municipalEditor: new Map(), ambassadorOf: new Map() });
 			const json = JSON.stringify(userIds);
-			for (const r of s.regionRoles.all(json)) out.get(r.user_id)?.regionRoles.set(r.region_id, r.role);
-			for (const r of s.municipalEditor.all(json)) out.get(r.user_id)?.municipalEditor.set(r.id, r.region_id);
-			for (const r of s.ambassadorOf.all(json)) out.get(r.user_id)?.ambassadorOf.set(r.id, r.region_id);
-			return out;
+			return rolesFromRows(userIds, { regionRoles: s.regionRoles.all(json), municipalEditor: s.municipalEditor.all(json), ambassadorOf: s.ambassadorOf.all(json) });
 		},
 		resources(refs) {
-			const out = new Map<string, DocResource | null>();
-			const byKind = { plan: [] as DocRef[], theme: [] as DocRef[], action: [] as DocRef[] };
-			for (const ref of refs) {
-				out.set(`${ref.kind}:${ref.id}`, null);
-				byKind[ref.kind].push(ref);
-			}
-			for (const kind of ['plan', 'theme', 'action'] as const) {
-				const list = byKind[kind];
+			const rows = new Map<string, ResourceRow>();
+			for (const [kind, list] of Object.entries(refsByKind(refs)) as Array<[DocRef['kind'], DocRef[]]>) {
 				if (list.length === 0) continue;
 				const statement = kind === 'plan' ? s.plans : kind === 'theme' ? s.themes : s.actions;
-				const rows = new Map(statement.all(JSON.stringify(list.map((r) => r.id))).map((row) => [row.id, row]));
-				for (const ref of list) {
-					const row = rows.get(ref.id);
-					if (!row) continue;
-					out.set(`${ref.kind}:${ref.id}`, {
-						ref,
-						planId: row.planId,
-						regionId: row.regionId,
-						planScope: row.planScope,
-						municipalityId: row.municipalityId,
-						themeId: row.themeId,
-						archived: row.archivedAt !== null
-					});
-				}
+				for (const row of statement.all(JSON.stringify(list.map((r) => r.id)))) rows.set(`${kind}:${row.id}`, row);
 			}
-			return out;
+			return resourcesFromRows(refs, rows);
 		},
 		generation() {
 			return `${s.dataVersion.get() as number}:${counter.n}`;

@@ -1,5 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import type { Cluster } from './cluster.ts';
+import type { RecheckSource } from './recheck.ts';
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import type { DocResource } from '../../src/lib/server/access.ts';
@@ -11,7 +14,13 @@ import { DEFAULT_SESSION_GAP_MS } from './store.ts';
 
 export interface CollabServerOptions {
 	db: Kysely<Database>;
-	sqlite: BetterSqlite3.Database;
+	/** SQLite: the raw handle the store writes through synchronously */
+	sqlite?: BetterSqlite3.Database;
+	/** PostgreSQL (when there is no `sqlite`): the pool the store writes through, and the re-check's queries (recheck-pg.ts) */
+	postgres?: pg.Pool;
+	rights?: RecheckSource;
+	/** several nodes on one PostgreSQL database (cluster.ts): documents are written on the node's session and owned by one node at a time */
+	cluster?: Cluster;
 	logger: Logger;
 	/** the app's origin; null accepts an Origin whose host equals the request's Host header */
 	origin: string | null;

@@ -2,12 +2,15 @@ import type BetterSqlite3 from 'better-sqlite3';
 import * as Y from 'yjs';
 import { packSnapshot, SNAPSHOT_RAW } from '../../src/lib/server/history-snapshot.ts';
 import { sessionTails } from '../../src/lib/server/history-tail.ts';
+import { q, sqliteRunner, type Program } from './store-sql.ts';
 
 /**
  * The persistence of collaborative documents (tables from
- * migrations/0004_collab_store.ts), on the raw better-sqlite3 handle: it is
- * synchronous, so the server commits between receiving an update and
- * broadcasting it without yielding to the event loop.
+ * migrations/0004_collab_store.ts). The logic is written once, as programs
+ * that yield their queries (store-sql.ts): `collabStore(sqlite)` runs them
+ * synchronously on the raw better-sqlite3 handle, so the server commits
+ * between receiving an update and broadcasting it without yielding to the
+ * event loop; document-store.ts runs the same programs on PostgreSQL.
  *
  * A document is its snapshot (`collab_documents.state`, nullable) followed by
  * its updates in `seq` order. Compaction writes a new snapshot and deletes the
@@ -78,6 +81,8 @@ export interface CollabStore {
 	 * the document is unloaded). Call inside `transaction`.
 	 */
 	releaseHistory(docId: number): void;
+	/** every write of a flush, in order; returns each write's document id. Call inside `transaction`. */
+	appendAll(writes: readonly AppendWrite[], gapMs?: number): number[];
 	transaction<T>(fn: () => T): T;
 }
 
@@ -123,31 +128,6 @@ export const DEFAULT_SESSION_GAP_MS = 5 * 60 * 1000;
  */
 export const SNAPSHOT_LIMITS = { recent: 50, max: 120, weekMs: 7 * 24 * 60 * 60 * 1000 };
 
-interface DocSeq {
-	doc: number;
-	seq: number;
-}
-
-interface Statements {
-	selectDoc: BetterSqlite3.Statement<[string], { id: number; state: Buffer | null; state_seq: number; head_state: Buffer | null; head_seq: number }>;
-	selectDocById: BetterSqlite3.Statement<[number], { state: Buffer | null; state_seq: number; head_seq: number }>;
-	selectUpdatesAfter: BetterSqlite3.Statement<[DocSeq], { seq: number; data: Buffer }>;
-	selectUpdatesUpTo: BetterSqlite3.Statement<[DocSeq], { seq: number; data: Buffer }>;
-	insertDoc: BetterSqlite3.Statement<[string]>;
-	insertUpdate: BetterSqlite3.Statement<[DocSeq & { data: Buffer; at: number | null; authors: string | null }]>;
-	setState: BetterSqlite3.Statement<[Buffer, number, number, number]>;
-	setHead: BetterSqlite3.Statement<[Buffer | null, number, number]>;
-	deleteUpdates: BetterSqlite3.Statement<[DocSeq]>;
-	lastSession: BetterSqlite3.Statement<[number, string | null], { id: number; ended_at: number; seq_to: number }>;
-	updateAuthorsAfter: BetterSqlite3.Statement<[DocSeq], { seq: number; created_at: number | null; author_ids: string | null }>;
-	extendSession: BetterSqlite3.Statement<[number, number, number]>;
-	insertSession: BetterSqlite3.Statement<[number, string | null, number, number, number, number]>;
-	sessionsToFreeze: BetterSqlite3.Statement<[number, number, number], { id: number; seq_to: number }>;
-	setSnapshot: BetterSqlite3.Statement<[Buffer | null, number, number]>;
-	snapshotsOf: BetterSqlite3.Statement<[number], { id: number; ended_at: number }>;
-	latestSessions: BetterSqlite3.Statement<[number], { id: number; user_id: string | null; ended_at: number; seq_to: number }>;
-}
-
 /** An author's latest session of a document; `unwritten`: updates it gained since its row was written. */
 interface RunningSession {
 	id: number;
@@ -156,88 +136,74 @@ interface RunningSession {
 	unwritten: number;
 }
 
-const cache = new WeakMap<BetterSqlite3.Database, CollabStore>();
-
-function toBuffer(data: Uint8Array): Buffer {
-	return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+/** One write of a flush: the update that follows `seq - 1` of the document (its row created when `docId` is null). */
+export interface AppendWrite {
+	name: string;
+	docId: number | null;
+	seq: number;
+	update: Uint8Array;
+	origin?: UpdateOrigin;
 }
 
-/** The store of a database handle; statements are prepared once per handle. */
-export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
-	const cached = cache.get(sqlite);
-	if (cached) return cached;
-	const s: Statements = {
-		selectDoc: sqlite.prepare('SELECT id, state, state_seq, head_state, head_seq FROM collab_documents WHERE name = ?'),
-		selectDocById: sqlite.prepare('SELECT state, state_seq, head_seq FROM collab_documents WHERE id = ?'),
-		// a document's updates are the key range doc << 32 … (doc + 1) << 32 (migration 0031); seqs start at 1
-		selectUpdatesAfter: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) + @seq AND id < ((@doc + 1) << 32) ORDER BY id'),
-		selectUpdatesUpTo: sqlite.prepare('SELECT seq, data FROM collab_updates WHERE id > (@doc << 32) AND id <= (@doc << 32) + @seq ORDER BY id'),
-		insertDoc: sqlite.prepare('INSERT INTO collab_documents (name) VALUES (?)'),
-		insertUpdate: sqlite.prepare('INSERT INTO collab_updates (id, data, created_at, author_ids) VALUES ((@doc << 32) + @seq, @data, @at, @authors)'),
-		setState: sqlite.prepare('UPDATE collab_documents SET state = ?, compacted_at = ?, state_seq = max(state_seq, ?) WHERE id = ?'),
-		setHead: sqlite.prepare('UPDATE collab_documents SET head_state = ?, head_seq = ? WHERE id = ?'),
-		deleteUpdates: sqlite.prepare('DELETE FROM collab_updates WHERE id > (@doc << 32) AND id <= (@doc << 32) + @seq'),
-		// an author's sessions follow each other, so the latest has the highest id
-		lastSession: sqlite.prepare('SELECT id, ended_at, seq_to FROM collab_history WHERE doc_id = ? AND user_id IS ? ORDER BY id DESC LIMIT 1'),
-		updateAuthorsAfter: sqlite.prepare(
-			'SELECT seq, created_at, author_ids FROM collab_updates WHERE id > (@doc << 32) + @seq AND id < ((@doc + 1) << 32) ORDER BY id'
-		),
-		// a session that grows past a snapshot it had is again covered by the stored updates
-		extendSession: sqlite.prepare('UPDATE collab_history SET ended_at = ?, seq_to = ?, snapshot = NULL, snapshot_format = 0 WHERE id = ?'),
-		insertSession: sqlite.prepare(
-			'INSERT INTO collab_history (doc_id, user_id, started_at, ended_at, seq_from, seq_to) VALUES (?, ?, ?, ?, ?, ?)'
-		),
-		sessionsToFreeze: sqlite.prepare(
-			'SELECT id, seq_to FROM collab_history WHERE doc_id = ? AND snapshot IS NULL AND seq_to >= ? AND seq_to <= ? ORDER BY seq_to'
-		),
-		setSnapshot: sqlite.prepare('UPDATE collab_history SET snapshot = ?, snapshot_format = ? WHERE id = ?'),
-		latestSessions: sqlite.prepare(
-			'SELECT h.id, h.user_id, h.ended_at, h.seq_to FROM collab_history h WHERE h.doc_id = ? AND h.id = (SELECT max(id) FROM collab_history WHERE doc_id = h.doc_id AND user_id IS h.user_id)'
-		),
-		snapshotsOf: sqlite.prepare('SELECT id, ended_at FROM collab_history WHERE doc_id = ? AND snapshot IS NOT NULL ORDER BY ended_at DESC, id DESC')
-	};
+/**
+ * The store's logic as programs (store-sql.ts), for either dialect. It keeps
+ * the running sessions of the documents it wrote to; `forget` drops them
+ * after a rolled-back transaction, whose writes to them are gone from disk.
+ */
+export interface StoreLogic {
+	read(name: string): Program<StoredDocument | null>;
+	ensureDocument(name: string): Program<number>;
+	append(docId: number, seq: number, update: Uint8Array, origin?: UpdateOrigin, gapMs?: number): Program<void>;
+	/** every write of a flush; returns each write's document id */
+	appendAll(writes: readonly AppendWrite[], gapMs?: number): Program<number[]>;
+	replaceState(docId: number, state: Uint8Array, uptoSeq: number, options?: ReplaceOptions): Program<Folded>;
+	releaseHistory(docId: number): Program<void>;
+	forget(): void;
+}
 
+export function createStoreLogic(): StoreLogic {
 	/** Running sessions per document and author, as far as they reach beyond their rows. */
 	const running = new Map<number, Map<string | null, RunningSession | null>>();
 
-	function runningSession(docId: number, userId: string | null): RunningSession | null {
+	function* runningSession(docId: number, userId: string | null): Program<RunningSession | null> {
 		let ofDoc = running.get(docId);
 		if (!ofDoc) running.set(docId, (ofDoc = new Map()));
 		const known = ofDoc.get(userId);
 		if (known !== undefined) return known;
-		const row = s.lastSession.get(docId, userId);
+		const row = yield* q('lastSession', docId, userId);
 		let session: RunningSession | null = null;
 		if (row) {
 			session = { id: row.id, endedAt: row.ended_at, seqTo: row.seq_to, unwritten: 0 };
 			// after a restart the row may end before the author's last updates (written lazily)
-			const tail = sessionTails(s.updateAuthorsAfter.iterate({ doc: docId, seq: row.seq_to }), new Map([[userId, row.seq_to]])).get(userId);
+			const after = yield* q('updateAuthorsAfter', docId, row.seq_to, docId);
+			const tail = sessionTails(after, new Map([[userId, row.seq_to]])).get(userId);
 			if (tail) Object.assign(session, { endedAt: tail.at, seqTo: tail.seq, unwritten: 1 });
 		}
 		ofDoc.set(userId, session);
 		return session;
 	}
 
-	function writeSession(session: RunningSession): void {
+	function* writeSession(session: RunningSession): Program<void> {
 		if (session.unwritten === 0) return;
-		s.extendSession.run(session.endedAt, session.seqTo, session.id);
+		yield* q('extendSession', session.endedAt, session.seqTo, session.id);
 		session.unwritten = 0;
 	}
 
-	function writeSessions(docId: number): void {
-		for (const session of running.get(docId)?.values() ?? []) if (session) writeSession(session);
+	function* writeSessions(docId: number): Program<void> {
+		for (const session of running.get(docId)?.values() ?? []) if (session) yield* writeSession(session);
 	}
 
-	function recordSession(docId: number, seq: number, userId: string | null, origin: UpdateOrigin, gapMs: number): void {
-		const last = runningSession(docId, userId);
+	function* recordSession(docId: number, seq: number, userId: string | null, origin: UpdateOrigin, gapMs: number): Program<void> {
+		const last = yield* runningSession(docId, userId);
 		const fresh = userId !== null && origin.newSession?.has(userId);
 		if (last && !fresh && origin.at - last.endedAt <= gapMs) {
 			last.endedAt = origin.at;
 			last.seqTo = seq;
-			if (++last.unwritten >= SESSION_WRITE_EVERY) writeSession(last);
+			if (++last.unwritten >= SESSION_WRITE_EVERY) yield* writeSession(last);
 			return;
 		}
-		if (last) writeSession(last);
-		const id = Number(s.insertSession.run(docId, userId, origin.at, origin.at, seq, seq).lastInsertRowid);
+		if (last) yield* writeSession(last);
+		const id = yield* q('insertSession', docId, userId, origin.at, origin.at, seq, seq);
 		running.get(docId)!.set(userId, { id, endedAt: origin.at, seqTo: seq, unwritten: 0 });
 	}
 
@@ -245,17 +211,18 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 	 * Each author's latest session with its true end written to its row (after a
 	 * restart the row may lag behind the update rows, see sessionTails).
 	 */
-	function settledSessions(docId: number): Array<{ id: number; userId: string | null; endedAt: number; seqTo: number }> {
-		writeSessions(docId);
-		const latest = s.latestSessions.all(docId).map((r) => ({ id: r.id, userId: r.user_id, endedAt: r.ended_at, seqTo: r.seq_to }));
+	function* settledSessions(docId: number): Program<Array<{ id: number; userId: string | null; endedAt: number; seqTo: number }>> {
+		yield* writeSessions(docId);
+		const latest = (yield* q('latestSessions', docId)).map((r) => ({ id: r.id, userId: r.user_id, endedAt: r.ended_at, seqTo: r.seq_to }));
 		if (latest.length === 0) return latest;
 		const from = Math.min(...latest.map((r) => r.seqTo));
-		const tails = sessionTails(s.updateAuthorsAfter.all({ doc: docId, seq: from }), new Map(latest.map((r) => [r.userId, r.seqTo])));
+		const after = yield* q('updateAuthorsAfter', docId, from, docId);
+		const tails = sessionTails(after, new Map(latest.map((r) => [r.userId, r.seqTo])));
 		for (const r of latest) {
 			const tail = tails.get(r.userId);
 			if (!tail) continue;
 			Object.assign(r, { endedAt: tail.at, seqTo: tail.seq });
-			s.extendSession.run(tail.at, tail.seq, r.id);
+			yield* q('extendSession', tail.at, tail.seq, r.id);
 			const known = running.get(docId)?.get(r.userId);
 			if (known && known.id === r.id) Object.assign(known, { endedAt: tail.at, seqTo: tail.seq, unwritten: 0 });
 		}
@@ -263,13 +230,14 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 	}
 
 	/** The document as it stood after update `seq`, from its snapshot and updates. */
-	function stateAt(docId: number, seq: number): Uint8Array {
-		const doc = s.selectDocById.get(docId);
+	function* stateAt(docId: number, seq: number): Program<Uint8Array> {
+		const doc = yield* q('selectDocById', docId);
+		const updates = yield* q('selectUpdatesUpTo', docId, docId, seq);
 		const ydoc = new Y.Doc();
 		try {
 			ydoc.transact(() => {
 				if (doc?.state) Y.applyUpdate(ydoc, doc.state);
-				for (const u of s.selectUpdatesUpTo.all({ doc: docId, seq })) Y.applyUpdate(ydoc, u.data);
+				for (const u of updates) Y.applyUpdate(ydoc, u.data);
 			});
 			return Y.encodeStateAsUpdate(ydoc);
 		} finally {
@@ -282,32 +250,31 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 	 * folded (seq up to `uptoSeq`); `running`: ids of sessions whose author may
 	 * still extend them, which need none (see replaceState).
 	 */
-	function freezeSessions(docId: number, uptoSeq: number, runningIds: ReadonlySet<number>): void {
-		const doc = s.selectDocById.get(docId);
+	function* freezeSessions(docId: number, uptoSeq: number, runningIds: ReadonlySet<number>): Program<void> {
+		const doc = yield* q('selectDocById', docId);
 		if (!doc) return;
-		const due = s.sessionsToFreeze.all(docId, doc.state_seq, uptoSeq).filter((d) => !runningIds.has(d.id));
+		const due = (yield* q('sessionsToFreeze', docId, doc.state_seq, uptoSeq)).filter((d) => !runningIds.has(d.id));
 		if (due.length === 0) return;
+		const updates = yield* q('selectUpdatesUpTo', docId, docId, uptoSeq);
 		const ydoc = new Y.Doc();
 		try {
 			if (doc.state) Y.applyUpdate(ydoc, doc.state);
-			// all(), not iterate(): the connection cannot write while a statement iterates
-			const updates = s.selectUpdatesUpTo.all({ doc: docId, seq: uptoSeq });
 			let i = 0;
 			for (const session of due) {
 				ydoc.transact(() => {
 					for (; i < updates.length && updates[i].seq <= session.seq_to; i++) Y.applyUpdate(ydoc, updates[i].data);
 				});
 				const packed = packSnapshot(Y.encodeStateAsUpdate(ydoc));
-				s.setSnapshot.run(packed.data, packed.format, session.id);
+				yield* q('setSnapshot', packed.data, packed.format, session.id);
 			}
 		} finally {
 			ydoc.destroy();
 		}
-		thinSnapshots(docId);
+		yield* thinSnapshots(docId);
 	}
 
-	function thinSnapshots(docId: number): void {
-		const kept = s.snapshotsOf.all(docId);
+	function* thinSnapshots(docId: number): Program<void> {
+		const kept = yield* q('snapshotsOf', docId);
 		if (kept.length <= SNAPSHOT_LIMITS.recent) return;
 		const weeks = new Set<number>();
 		let count = 0;
@@ -316,84 +283,109 @@ export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
 			const keep = i < SNAPSHOT_LIMITS.recent || (!weeks.has(week) && count < SNAPSHOT_LIMITS.max);
 			if (i >= SNAPSHOT_LIMITS.recent) weeks.add(week);
 			if (keep) count++;
-			else s.setSnapshot.run(null, SNAPSHOT_RAW, snap.id);
+			else yield* q('setSnapshot', null, SNAPSHOT_RAW, snap.id);
 		}
 	}
 
-	const store: CollabStore = {
-		read(name) {
-			const row = s.selectDoc.get(name);
+	function* ensureDocument(name: string): Program<number> {
+		const row = yield* q('selectDoc', name);
+		if (row) return row.id;
+		const id = yield* q('insertDoc', name);
+		running.delete(id); // a row id can be reused after a delete
+		return id;
+	}
+
+	function* append(docId: number, seq: number, update: Uint8Array, origin?: UpdateOrigin, gapMs = DEFAULT_SESSION_GAP_MS): Program<void> {
+		// sessions first: a session read from its row must not count this update as its tail
+		if (origin?.authors.length === 0) yield* recordSession(docId, seq, null, origin, gapMs);
+		for (const author of origin?.authors ?? []) yield* recordSession(docId, seq, author, origin!, gapMs);
+		const authors = origin?.authors.length ? origin.authors.join(' ') : null;
+		yield* q('insertUpdate', docId, seq, update, origin?.at ?? null, authors);
+	}
+
+	return {
+		*read(name) {
+			const row = yield* q('selectDoc', name);
 			if (!row) return null;
 			// The head (the whole document at head_seq, written by a compaction that had to keep
 			// updates for running sessions) holds every update up to head_seq: read it and the
 			// updates after it. The rows in between stay for the history until they are folded.
 			const head = row.head_state !== null && row.head_seq > row.state_seq;
 			const from = head ? row.head_seq : row.state_seq;
-			const updates: Uint8Array[] = [];
+			const rows = yield* q('selectUpdatesAfter', row.id, from, row.id);
 			// seqs go on after compaction, so history sessions keep pointing at the right updates
-			let lastSeq = from;
-			for (const u of s.selectUpdatesAfter.iterate({ doc: row.id, seq: from })) {
-				updates.push(u.data);
-				lastSeq = u.seq;
-			}
+			const updates = rows.map((u) => u.data);
+			const lastSeq = rows.length > 0 ? rows[rows.length - 1].seq : from;
 			// seqs are consecutive and only a fold deletes them, so the rows in between are exactly these
 			const retained = head ? row.head_seq - row.state_seq : 0;
 			return { id: row.id, state: head ? row.head_state : row.state, updates, lastSeq, retained };
 		},
-		ensureDocument(name) {
-			const row = s.selectDoc.get(name);
-			if (row) return row.id;
-			const id = Number(s.insertDoc.run(name).lastInsertRowid);
-			running.delete(id); // a row id can be reused after a delete
-			return id;
+		ensureDocument,
+		append,
+		*appendAll(writes, gapMs) {
+			const ids: number[] = [];
+			for (const w of writes) {
+				const docId = w.docId ?? (yield* ensureDocument(w.name));
+				yield* append(docId, w.seq, w.update, w.origin, gapMs);
+				ids.push(docId);
+			}
+			return ids;
 		},
-		append(docId, seq, update, origin, gapMs = DEFAULT_SESSION_GAP_MS) {
-			// sessions first: a session read from its row must not count this update as its tail
-			if (origin?.authors.length === 0) recordSession(docId, seq, null, origin, gapMs);
-			for (const author of origin?.authors ?? []) recordSession(docId, seq, author, origin!, gapMs);
-			s.insertUpdate.run({
-				doc: docId,
-				seq,
-				data: toBuffer(update),
-				at: origin?.at ?? null,
-				authors: origin?.authors.length ? origin.authors.join(' ') : null
-			});
-		},
-		replaceState(docId, state, uptoSeq, options = {}) {
+		*replaceState(docId, state, uptoSeq, options = {}) {
 			const now = options.now ?? Date.now();
 			const gapMs = options.gapMs ?? DEFAULT_SESSION_GAP_MS;
-			const row = s.selectDocById.get(docId);
+			const row = yield* q('selectDocById', docId);
 			const current = row?.state_seq ?? 0;
 			// A session whose author may still type on (last edit within the gap) needs no
 			// snapshot yet — it would be stale with their next edit — if the updates from
 			// its end on stay: fold only up to the earliest such end. Every session so gets
 			// one snapshot, when its updates are folded after it finished, and compaction
 			// with many people typing costs one replay instead of one per person.
-			let running = settledSessions(docId).filter((r) => now - r.endedAt <= gapMs && r.seqTo > current);
-			if (options.final && running.length * state.byteLength <= FINAL_FREEZE_BYTES) running = [];
+			let runningNow = (yield* settledSessions(docId)).filter((r) => now - r.endedAt <= gapMs && r.seqTo > current);
+			if (options.final && runningNow.length * state.byteLength <= FINAL_FREEZE_BYTES) runningNow = [];
 			let upto = uptoSeq;
-			for (const r of running) upto = Math.min(upto, r.seqTo);
+			for (const r of runningNow) upto = Math.min(upto, r.seqTo);
 			const partial = upto < uptoSeq;
 			// what cannot be folded yet is still read in one piece: `state` becomes the head
-			if (partial && uptoSeq > (row?.head_seq ?? 0)) s.setHead.run(toBuffer(state), uptoSeq, docId);
+			if (partial && uptoSeq > (row?.head_seq ?? 0)) yield* q('setHead', state, uptoSeq, docId);
 			if (partial && upto <= current) return { seq: current, bytes: null };
-			const folded = partial ? stateAt(docId, upto) : state;
-			freezeSessions(docId, upto, new Set(running.map((r) => r.id)));
-			s.setState.run(toBuffer(folded), now, upto, docId);
-			s.deleteUpdates.run({ doc: docId, seq: upto });
-			if (!partial) s.setHead.run(null, upto, docId);
+			const folded = partial ? yield* stateAt(docId, upto) : state;
+			yield* freezeSessions(docId, upto, new Set(runningNow.map((r) => r.id)));
+			yield* q('setState', folded, now, upto, docId);
+			yield* q('deleteUpdates', docId, docId, upto);
+			if (!partial) yield* q('setHead', null, upto, docId);
 			return { seq: upto, bytes: folded.byteLength };
 		},
-		releaseHistory(docId) {
-			writeSessions(docId);
+		*releaseHistory(docId) {
+			yield* writeSessions(docId);
 			running.delete(docId);
 		},
+		forget() {
+			running.clear();
+		}
+	};
+}
+
+const cache = new WeakMap<BetterSqlite3.Database, CollabStore>();
+
+/** The store of a database handle; statements are prepared once per handle. */
+export function collabStore(sqlite: BetterSqlite3.Database): CollabStore {
+	const cached = cache.get(sqlite);
+	if (cached) return cached;
+	const run = sqliteRunner(sqlite);
+	const logic = createStoreLogic();
+	const store: CollabStore = {
+		read: (name) => run(logic.read(name)),
+		ensureDocument: (name) => run(logic.ensureDocument(name)),
+		append: (docId, seq, update, origin, gapMs) => run(logic.append(docId, seq, update, origin, gapMs)),
+		appendAll: (writes, gapMs) => run(logic.appendAll(writes, gapMs)),
+		replaceState: (docId, state, uptoSeq, options) => run(logic.replaceState(docId, state, uptoSeq, options)),
+		releaseHistory: (docId) => run(logic.releaseHistory(docId)),
 		transaction(fn) {
 			try {
 				return sqlite.transaction(fn)();
 			} catch (err) {
-				// what the rolled-back transaction did to the running sessions is gone from disk: re-read them
-				running.clear();
+				logic.forget();
 				throw err;
 			}
 		}

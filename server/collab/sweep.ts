@@ -1,10 +1,10 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { accessToResource } from '../../src/lib/server/access.ts';
 import type { SessionPolicy } from '../../src/lib/server/session.ts';
 import type { CloseEventName } from './close-codes.ts';
 import type { Conn } from './connection.ts';
-import { recheckQueries } from './recheck.ts';
+import type { RecheckSource, SessionCheck } from './recheck.ts';
+import type { DocResource, UserRoles } from '../../src/lib/server/access.ts';
 import { errorText } from './util.ts';
 
 /**
@@ -29,7 +29,10 @@ import { errorText } from './util.ts';
 export const SLICE = 50;
 
 export interface SweepOptions {
-	sqlite: BetterSqlite3.Database;
+	/** the database side: recheck.ts (SQLite, synchronous) or recheck-pg.ts (PostgreSQL) */
+	queries: RecheckSource;
+	/** someone else's transaction is open on the connection (SQLite): wait */
+	busy(): boolean;
 	sessionPolicy: SessionPolicy;
 	intervalMs: number;
 	log: Logger;
@@ -48,21 +51,42 @@ export interface Sweeper {
 }
 
 export function createSweeper(options: SweepOptions): Sweeper {
-	const { sqlite, log } = options;
-	const queries = recheckQueries(sqlite);
+	const { queries, log } = options;
 	let stopped = false;
 	let sweeping = false;
 	let lastGeneration: string | null = null;
 
-	/** Re-checks these connections now, synchronously. */
-	function checkSlice(conns: Conn[]): void {
+	/** Re-checks these connections: at once on SQLite (no awaits), a promise on PostgreSQL. */
+	function checkSlice(conns: Conn[]): void | Promise<void> {
 		const start = performance.now();
 		const open = conns.filter((c) => !c.closed);
 		if (open.length === 0) return;
 		const now = Date.now();
 		const sessions = queries.checkSessions([...new Set(open.map((c) => c.sessionId))], options.sessionPolicy, now);
+		const finish = () => options.observeSlice?.((performance.now() - start) / 1000, open.length);
+		if (sessions instanceof Promise) {
+			return sessions.then(async (checked) => {
+				const valid = applySessions(open, checked);
+				if (valid.length > 0) {
+					const [roles, found] = await Promise.all([queries.roles(usersOf(valid)), queries.resources(refsOf(valid))]);
+					applyRights(valid, roles, found);
+				}
+				finish();
+			});
+		}
+		const valid = applySessions(open, sessions);
+		if (valid.length > 0) applyRights(valid, queries.roles(usersOf(valid)) as Map<string, UserRoles>, queries.resources(refsOf(valid)) as Map<string, DocResource | null>);
+		finish();
+	}
+
+	const usersOf = (conns: Conn[]) => [...new Set(conns.map((c) => c.identity.id))];
+	const refsOf = (conns: Conn[]) => [...new Set(conns.map((c) => c.doc))].map((d) => d.resource.ref);
+
+	/** Closes the connections whose session is gone; gives back the others. */
+	function applySessions(open: Conn[], sessions: Map<string, SessionCheck | null>): Conn[] {
 		const valid: Conn[] = [];
 		for (const conn of open) {
+			if (conn.closed) continue;
 			const session = sessions.get(conn.sessionId);
 			if (!session || session.userId !== conn.identity.id) {
 				options.closeConn(conn, 'Unauthorized');
@@ -74,28 +98,28 @@ export function createSweeper(options: SweepOptions): Sweeper {
 			conn.checkAt = session.checkAt;
 			valid.push(conn);
 		}
-		if (valid.length > 0) {
-			const roles = queries.roles([...new Set(valid.map((c) => c.identity.id))]);
-			const docs = new Set(valid.map((c) => c.doc));
-			const found = queries.resources([...docs].map((d) => d.resource.ref));
-			for (const doc of docs) {
-				const resource = found.get(`${doc.resource.ref.kind}:${doc.resource.ref.id}`);
-				if (resource) doc.resource = resource;
-			}
-			for (const conn of valid) {
-				if (conn.closed) continue;
-				const ref = conn.doc.resource.ref;
-				const resource = found.get(`${ref.kind}:${ref.id}`);
-				if (!resource) {
-					options.closeConn(conn, 'NotFound');
-					continue;
-				}
-				const access = accessToResource(roles.get(conn.identity.id)!, resource);
-				if (access === 'none') options.closeConn(conn, 'Forbidden');
-				else if ((access === 'write') !== conn.write) options.closeConn(conn, 'RightsChanged');
-			}
+		return valid;
+	}
+
+	/** Closes the connections whose document is gone or whose right changed. */
+	function applyRights(valid: Conn[], roles: Map<string, UserRoles>, found: Map<string, DocResource | null>): void {
+		const docs = new Set(valid.map((c) => c.doc));
+		for (const doc of docs) {
+			const resource = found.get(`${doc.resource.ref.kind}:${doc.resource.ref.id}`);
+			if (resource) doc.resource = resource;
 		}
-		options.observeSlice?.((performance.now() - start) / 1000, open.length);
+		for (const conn of valid) {
+			if (conn.closed) continue;
+			const ref = conn.doc.resource.ref;
+			const resource = found.get(`${ref.kind}:${ref.id}`);
+			if (!resource) {
+				options.closeConn(conn, 'NotFound');
+				continue;
+			}
+			const access = accessToResource(roles.get(conn.identity.id)!, resource);
+			if (access === 'none') options.closeConn(conn, 'Forbidden');
+			else if ((access === 'write') !== conn.write) options.closeConn(conn, 'RightsChanged');
+		}
 	}
 
 	/** Checks `conns` a slice per turn; `done` when all are checked. */
@@ -105,18 +129,21 @@ export function createSweeper(options: SweepOptions): Sweeper {
 			if (stopped) return done?.();
 			// A transaction of the app open across awaits: its uncommitted rows are
 			// not the truth yet, and a session write now would nest in it.
-			if (sqlite.inTransaction) {
+			if (options.busy()) {
 				setTimeout(next, 1);
 				return;
 			}
+			const failed = (err: unknown) => log.error({ err: errorText(err) }, 'collab recheck failed');
+			let slice: void | Promise<void> = undefined;
 			try {
-				checkSlice(conns.slice(i, i + SLICE));
+				slice = checkSlice(conns.slice(i, i + SLICE));
 			} catch (err) {
-				log.error({ err: errorText(err) }, 'collab recheck failed');
+				failed(err);
 			}
 			i += SLICE;
-			if (i < conns.length) setImmediate(next);
-			else done?.();
+			const after = () => (i < conns.length ? setImmediate(next) : done?.());
+			if (slice instanceof Promise) slice.catch(failed).finally(after);
+			else after();
 		};
 		next();
 	}

@@ -74,7 +74,17 @@ async function waitForConnections(url: string, server: ChildProcess, log: () => 
 	}
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+export interface StartOptions {
+	/**
+	 * A host's settings: fsync, synchronous_commit and full_page_writes on (a
+	 * commit waits for its WAL flush). Default off: tests need no durability.
+	 */
+	durable?: boolean;
+	/** run the server on these CPUs (taskset -c), e.g. '0' for a benchmark */
+	cpus?: string;
+}
+
+export async function startPostgres(options: StartOptions = {}): Promise<TestPostgres> {
 	const bin = postgresBinDir();
 	if (!bin) throw new Error(postgresSkipReason() ?? 'no PostgreSQL');
 	const account = serverAccount();
@@ -92,10 +102,11 @@ export async function startPostgres(): Promise<TestPostgres> {
 		throw new Error(`initdb failed: ${(err as { stderr?: Buffer }).stderr?.toString() ?? String(err)}`);
 	}
 
-	const [postgres, args] = command(account, join(bin, 'postgres'), [
-		'-D', data, '-k', socket, '-F',
-		'-c', "listen_addresses=", '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=50'
-	]);
+	const settings = options.durable
+		? ['-c', 'max_connections=100']
+		: ['-F', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=50'];
+	const [file, args] = command(account, join(bin, 'postgres'), ['-D', data, '-k', socket, '-c', 'listen_addresses=', ...settings]);
+	const [postgres, postgresArgs] = options.cpus ? ['taskset', ['-c', options.cpus, file, ...args]] : [file, args];
 	// A watchdog shell runs postgres: on SIGTERM, or within a second of this process ending in any
 	// way (a test worker killed by its runner runs no exit handlers), it stops postgres and removes
 	// the folder, so no server outlives its tests.
@@ -103,7 +114,7 @@ export async function startPostgres(): Promise<TestPostgres> {
 trap 'kill -INT $pg 2>/dev/null' TERM INT
 while kill -0 ${process.pid} 2>/dev/null && kill -0 $pg 2>/dev/null; do sleep 1; done
 kill -INT $pg 2>/dev/null; wait $pg; rm -rf "$0"`;
-	const server = spawn('sh', ['-c', watchdog, root, postgres, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+	const server = spawn('sh', ['-c', watchdog, root, postgres, ...postgresArgs], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
 	let stderr = '';
 	server.stderr?.on('data', (chunk: Buffer) => {
 		stderr = (stderr + chunk.toString()).slice(-4000);

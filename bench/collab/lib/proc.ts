@@ -18,6 +18,8 @@ export interface ServerSpec {
 	args: string[];
 	/** has a store: cold load, bytes per edit and SIGKILL make sense */
 	persistent: boolean;
+	/** only in a run whose BENCH_SERVERS names it */
+	optIn?: boolean;
 	/** runs only in these cells (`2x1`) and has no figures (the bare relay) */
 	onlyCells?: string[];
 }

@@ -9,13 +9,14 @@ import { pino, type Logger } from 'pino';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { openDatabase, type OpenedDatabase } from '../../../src/lib/server/db.ts';
+import { openDatabase, openPostgres, type Db, type OpenedDatabase, type OpenedPostgres } from '../../../src/lib/server/db.ts';
 import { newId } from '../../../src/lib/server/id.ts';
 import { migrateToLatest } from '../../../src/lib/server/migrate.ts';
 import { createSession, generateSessionToken, type SessionPolicy } from '../../../src/lib/server/session.ts';
 import { createUser } from '../../../src/lib/server/user.ts';
 import { MessageType } from '../protocol.ts';
 import { createCollabServer, type CollabServer, type CollabServerOptions } from '../index.ts';
+import { postgresRecheck } from '../recheck-pg.ts';
 
 /**
  * Test fixtures: a temporary database with one region, a regional plan with
@@ -52,10 +53,10 @@ export interface TestDatabase {
 	remove(): void;
 }
 
-async function userWithSession(opened: OpenedDatabase, name: string): Promise<TestUser> {
-	const user = await createUser(opened.db, { email: `${newId()}@example.test`, name, password: null });
+async function userWithSession(db: Db, name: string): Promise<TestUser> {
+	const user = await createUser(db, { email: `${newId()}@example.test`, name, password: null });
 	const token = generateSessionToken();
-	await createSession(opened.db, token, user.id, POLICY);
+	await createSession(db, token, user.id, POLICY);
 	return { id: user.id, name, token };
 }
 
@@ -64,7 +65,32 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 	const path = join(dir, 'test.db');
 	const opened = openDatabase(path);
 	await migrateToLatest(opened.db, MIGRATIONS);
-	const { db } = opened;
+	const seed = await seedCollab(opened.db);
+	return {
+		dir,
+		path,
+		opened,
+		seed,
+		remove() {
+			try {
+				opened.sqlite.close();
+			} catch {
+				// already closed
+			}
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}
+
+/** The same fixture in an empty PostgreSQL database at `url` (migrated here). */
+export async function createPostgresCollabDatabase(url: string): Promise<{ opened: OpenedPostgres; seed: Seed; close(): Promise<void> }> {
+	const opened = openPostgres(url);
+	await migrateToLatest(opened.db, MIGRATIONS);
+	return { opened, seed: await seedCollab(opened.db), close: () => opened.db.destroy() };
+}
+
+/** One region, its plan, a theme with two actions, and the users of the fixture. */
+async function seedCollab(db: Db): Promise<Seed> {
 	const now = Date.now();
 	const regionId = newId();
 	const planId = newId();
@@ -122,10 +148,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 			})
 			.execute();
 	}
-	const editor = await userWithSession(opened, 'Eva Editor');
-	const editor2 = await userWithSession(opened, 'Erik Editor');
-	const viewer = await userWithSession(opened, 'Vera Viewer');
-	const stranger = await userWithSession(opened, 'Stan Stranger');
+	const editor = await userWithSession(db, 'Eva Editor');
+	const editor2 = await userWithSession(db, 'Erik Editor');
+	const viewer = await userWithSession(db, 'Vera Viewer');
+	const stranger = await userWithSession(db, 'Stan Stranger');
 	await db
 		.insertInto('region_memberships')
 		.values([
@@ -134,20 +160,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 			{ user_id: viewer.id, region_id: regionId, role: 'viewer' }
 		])
 		.execute();
-	return {
-		dir,
-		path,
-		opened,
-		seed: { regionId, planId, themeId, actionIds, editor, editor2, viewer, stranger },
-		remove() {
-			try {
-				opened.sqlite.close();
-			} catch {
-				// already closed
-			}
-			rmSync(dir, { recursive: true, force: true });
-		}
-	};
+	return { regionId, planId, themeId, actionIds, editor, editor2, viewer, stranger };
 }
 
 export interface LogLine {
@@ -184,7 +197,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-	opened: OpenedDatabase,
+	opened: OpenedDatabase | OpenedPostgres,
 	options: Partial<CollabServerOptions> = {},
 	port = 0
 ): Promise<TestServer> {
@@ -195,9 +208,13 @@ export async function startTestServer(
 	await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
 	const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 	const { logger, lines, raw } = captureLogger();
+	// PostgreSQL: the pool, and the re-check that listens for rights notifications
+	const pool = 'pool' in opened ? opened.pool : null;
+	const rights = pool ? postgresRecheck(pool, (pool as unknown as { options: { connectionString: string } }).options.connectionString, logger) : undefined;
+	await rights?.ready;
 	const server = createCollabServer({
 		db: opened.db,
-		sqlite: opened.sqlite,
+		...(pool ? { postgres: pool, rights } : { sqlite: (opened as OpenedDatabase).sqlite }),
 		logger,
 		origin,
 		sessionPolicy: POLICY,
@@ -214,6 +231,7 @@ export async function startTestServer(
 		raw,
 		async stop() {
 			await server.close();
+			await rights?.close();
 			http.closeAllConnections();
 			await new Promise<void>((resolve) => http.close(() => resolve()));
 		}

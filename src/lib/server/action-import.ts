@@ -326,7 +326,7 @@ export async function createImportedActions(
 			});
 			await projectAction(trx, id, doc, input.cardTemplate.map((f) => f.key));
 			// on the same connection as the transaction (as the plan import writes): rows and documents land together
-			writeDocument(docName({ kind: 'action', id }), Y.encodeStateAsUpdate(doc));
+			await writeDocument(docName({ kind: 'action', id }), Y.encodeStateAsUpdate(doc));
 			doc.destroy();
 			if (row.level === 'local' && municipalities.length) {
 				await trx

@@ -77,7 +77,7 @@ const NUMERIC_OID = 1700;
  * euro amounts far below that, and the domain code expects numbers, as
  * SQLite gives them.
  */
-const numberTypes = {
+export const numberTypes = {
 	getTypeParser(oid: number, format?: 'text' | 'binary') {
 		if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
 		return pg.types.getTypeParser(oid, format);

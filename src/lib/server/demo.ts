@@ -105,9 +105,9 @@ export async function seedDemo(db: Db, demoDir: string, writeDocument?: WriteDoc
 	if (!writeDocument) return;
 	// the documents as written, so the demo's adopted version can be frozen from them
 	const written = new Map<string, Uint8Array>();
-	await seedPlans(db, demoDir, (name, update) => {
+	await seedPlans(db, demoDir, async (name, update) => {
 		written.set(name, update);
-		writeDocument(name, update);
+		await writeDocument(name, update);
 	});
 	await seedAdoptionDemo(db, demoDir, async (name) => written.get(name) ?? new Uint8Array([0, 0]));
 }

@@ -6,7 +6,8 @@ import type { SessionPatch } from '../review-session.ts';
  * In-process notifications of "this plan changed", so open plan pages,
  * boards and matrices refresh live (through Server-Sent Events). Shared via
  * globalThis because server/ and the SvelteKit bundle load this module
- * separately.
+ * separately. With several nodes each event also reaches the others
+ * (setEventRelay; server/app.ts wires it to the cluster's messages).
  */
 export interface PlanChange {
 	planId: string;
@@ -22,7 +23,26 @@ export interface PlanChange {
 }
 
 const KEY = Symbol.for('kring.planEvents');
-type Holder = { [KEY]?: EventEmitter };
+const RELAY = Symbol.for('kring.eventRelay');
+type Holder = { [KEY]?: EventEmitter; [RELAY]?: EventRelay | null };
+
+/** Carries an event to the other nodes (server/collab/cluster.ts); they emit it with emitRelayed. */
+export type EventRelay = (event: string, payload: unknown) => void;
+
+/** Several nodes: every event published here is also handed to `relay`. null: one node. */
+export function setEventRelay(relay: EventRelay | null): void {
+	(globalThis as Holder)[RELAY] = relay;
+}
+
+/** An event another node published: shown to this node's listeners, not relayed again. */
+export function emitRelayed(event: string, payload: unknown): void {
+	if (/^(plan|presence|user):/.test(event)) bus().emit(event, payload);
+}
+
+function emit(event: string, payload?: unknown): void {
+	bus().emit(event, payload);
+	(globalThis as Holder)[RELAY]?.(event, payload);
+}
 
 function bus(): EventEmitter {
 	const holder = globalThis as Holder;
@@ -34,7 +54,7 @@ function bus(): EventEmitter {
 }
 
 export function publishPlanChange(change: PlanChange): void {
-	bus().emit(`plan:${change.planId}`, change);
+	emit(`plan:${change.planId}`, change);
 }
 
 export function subscribePlan(planId: string, listener: (change: PlanChange) => void): () => void {
@@ -48,7 +68,7 @@ export function subscribePlan(planId: string, listener: (change: PlanChange) => 
  * plan. Carries nothing: a listener asks who is there now (plan-presence.ts).
  */
 export function publishPresenceChange(planId: string): void {
-	bus().emit(`presence:${planId}`);
+	emit(`presence:${planId}`);
 }
 
 export function subscribePresence(planId: string, listener: () => void): () => void {
@@ -64,7 +84,7 @@ export interface UserChange {
 }
 
 export function publishUserChange(change: UserChange): void {
-	bus().emit(`user:${change.userId}`, change);
+	emit(`user:${change.userId}`, change);
 }
 
 export function subscribeUser(userId: string, listener: (change: UserChange) => void): () => void {

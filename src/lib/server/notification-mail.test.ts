@@ -18,7 +18,18 @@ beforeAll(async () => {
 	t = await createTestDatabase();
 	await seedDemo(t.db, DEMO_DIR, () => {});
 	const plan = await t.db.selectFrom('plans').select('id').where('slug', '=', 'noord-oost-gelderland-uitvoeringsagenda-2024-2028').executeTakeFirstOrThrow();
-	actionId = (await t.db.selectFrom('actions').select('id').where('plan_id', '=', plan.id).orderBy('position').executeTakeFirstOrThrow()).id;
+	// the first action of the first theme: a total order (positions repeat across themes), the same on PostgreSQL
+	actionId = (
+		await t.db
+			.selectFrom('actions')
+			.innerJoin('themes', 'themes.id', 'actions.theme_id')
+			.select('actions.id')
+			.where('actions.plan_id', '=', plan.id)
+			.orderBy('themes.position')
+			.orderBy('actions.position')
+			.orderBy('actions.id')
+			.executeTakeFirstOrThrow()
+	).id;
 });
 afterAll(async () => t.close());
 afterEach(async () => smtp?.close());

@@ -145,8 +145,17 @@ export async function sendNotificationMails(db: Db, options: { mailer: Mailer; b
 	let sent = 0;
 	const base = options.baseUrl.replace(/\/$/, '');
 	for (const [userId, rows] of byUser) {
-		const ids = new Set(rows.map((r) => r.id));
-		const items = (await listInbox(db, { id: userId, roles: await loadUserRoles(db, userId) }, 200)).filter((i) => ids.has(i.id) && !i.read);
+		const ids = [...new Set(rows.map((r) => r.id))];
+		// Claimed before sending: only what this sweep marked is mailed by it, so with several
+		// nodes sweeping at the same moment each notification goes out once. Also what the inbox
+		// no longer shows (a right taken away) is marked: never mailed later.
+		const claimed = new Set<string>();
+		for (const table of ['notifications', 'checkin_requests'] as const) {
+			const marked = await db.updateTable(table).set({ mailed_at: now }).where('id', 'in', ids).where('mailed_at', 'is', null).returning('id').execute();
+			for (const row of marked) claimed.add(row.id);
+		}
+		if (claimed.size === 0) continue;
+		const items = (await listInbox(db, { id: userId, roles: await loadUserRoles(db, userId) }, 200)).filter((i) => claimed.has(i.id) && !i.read);
 		const digest = rows[0].notification_mode === 'daily';
 		if (items.length > 0) {
 			const token = await createUnsubscribeToken(db, userId, now);
@@ -154,17 +163,17 @@ export async function sendNotificationMails(db: Db, options: { mailer: Mailer; b
 			try {
 				await options.mailer.send({ to: rows[0].email, ...mail });
 			} catch {
-				// Logged by the mailer; left unmailed, so the next sweep tries again.
+				// Logged by the mailer; unmarked again, so the next sweep tries again.
+				await db.transaction().execute(async (trx) => {
+					for (const table of ['notifications', 'checkin_requests'] as const) {
+						await trx.updateTable(table).set({ mailed_at: null }).where('id', 'in', [...claimed]).where('mailed_at', '=', now).execute();
+					}
+				});
 				continue;
 			}
 			sent++;
 		}
-		// Also what the inbox no longer shows (a right taken away): never mailed later.
-		await db.transaction().execute(async (trx) => {
-			await trx.updateTable('notifications').set({ mailed_at: now }).where('id', 'in', [...ids]).execute();
-			await trx.updateTable('checkin_requests').set({ mailed_at: now }).where('id', 'in', [...ids]).execute();
-			if (digest) await trx.updateTable('users').set({ last_digest_at: now }).where('id', '=', userId).execute();
-		});
+		if (digest) await db.updateTable('users').set({ last_digest_at: now }).where('id', '=', userId).execute();
 	}
 	return sent;
 }

@@ -11,7 +11,8 @@ import { writeBlocks, type Block } from './rich-text.ts';
 import { createUser } from './user.ts';
 
 /** Writes a document's initial state to the collaboration store (only when it has none). */
-export type WriteDocument = (name: string, update: Uint8Array) => void;
+/** Stores a new document; may return a promise (PostgreSQL), which is awaited before the rows that name it are written. */
+export type WriteDocument = (name: string, update: Uint8Array) => unknown;
 
 export interface DemoAction {
 	level: 'regional' | 'local';
@@ -147,7 +148,7 @@ export async function insertPlan(
 			})
 			.execute();
 		const intro = encode((doc) => writeBlocks(doc.getXmlFragment(PLAN_INTRO), plan.intro ?? []));
-		writeDocument(docName({ kind: 'plan', id: planId }), intro.update);
+		await writeDocument(docName({ kind: 'plan', id: planId }), intro.update);
 		await projectPlan(db, planId, intro.doc);
 
 		const funding = new Map<string, string>();
@@ -210,7 +211,7 @@ export async function insertPlan(
 				const themeDoc = encode((doc) => {
 					for (const section of plan.themeSections) writeBlocks(doc.getXmlFragment(section.key), theme.sections[section.key] ?? []);
 				});
-				writeDocument(docName({ kind: 'theme', id: themeId }), themeDoc.update);
+				await writeDocument(docName({ kind: 'theme', id: themeId }), themeDoc.update);
 				await projectTheme(db, themeId, themeDoc.doc, plan.themeSections.map((s) => s.key));
 
 				for (const ambassador of theme.ambassadors ?? []) {
@@ -255,7 +256,7 @@ export async function insertPlan(
 						meta.set('progress', action.progress ?? 0);
 						for (const field of plan.cardTemplate) writeBlocks(doc.getXmlFragment(field.key), action.fields[field.key] ?? []);
 					});
-					writeDocument(docName({ kind: 'action', id: actionId }), card.update);
+					await writeDocument(docName({ kind: 'action', id: actionId }), card.update);
 					await projectAction(db, actionId, card.doc, plan.cardTemplate.map((f) => f.key));
 
 					if (plan.scope === 'region' && action.level === 'local') {

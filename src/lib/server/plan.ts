@@ -397,7 +397,7 @@ export function newActionRow(
 export async function createAction(
 	db: Db,
 	input: { planId: string; themeId: string; level: ActionLevel; title: string },
-	createDocument: (name: string, update: Uint8Array) => void
+	createDocument: (name: string, update: Uint8Array) => unknown
 ): Promise<string> {
 	const id = newId();
 	const now = Date.now();
@@ -406,7 +406,7 @@ export async function createAction(
 		.select((eb) => eb.fn.max<number>('position').as('max'))
 		.where('theme_id', '=', input.themeId)
 		.executeTakeFirst();
-	createDocument(docName({ kind: 'action', id }), newActionDocument(input.title));
+	await createDocument(docName({ kind: 'action', id }), newActionDocument(input.title));
 	await db
 		.insertInto('actions')
 		.values(newActionRow({ id, planId: input.planId, themeId: input.themeId, position: Number(last?.max ?? 0) + 1, level: input.level, title: input.title }, now))
@@ -478,7 +478,7 @@ export async function archiveAction(db: Db, actionId: string, reason: string | n
 export async function createTheme(
 	db: Db,
 	input: { planId: string; chapterId: string | null; title: string },
-	createDocument: (name: string, update: Uint8Array) => void
+	createDocument: (name: string, update: Uint8Array) => unknown
 ): Promise<string> {
 	const id = newId();
 	const last = await db
@@ -487,7 +487,7 @@ export async function createTheme(
 		.where('plan_id', '=', input.planId)
 		.executeTakeFirst();
 	const doc = new Y.Doc();
-	createDocument(docName({ kind: 'theme', id }), Y.encodeStateAsUpdate(doc));
+	await createDocument(docName({ kind: 'theme', id }), Y.encodeStateAsUpdate(doc));
 	doc.destroy();
 	await db
 		.insertInto('themes')
@@ -607,7 +607,7 @@ export async function createPlan(
 		periodEnd: number;
 		themeWord: string;
 	},
-	createDocument: (name: string, update: Uint8Array) => void
+	createDocument: (name: string, update: Uint8Array) => unknown
 ): Promise<string> {
 	const id = newId();
 	const now = Date.now();
@@ -619,7 +619,7 @@ export async function createPlan(
 		.replace(/^-|-$/g, '')
 		.slice(0, 60)}-${id.slice(0, 6)}`;
 	const doc = new Y.Doc();
-	createDocument(docName({ kind: 'plan', id }), Y.encodeStateAsUpdate(doc));
+	await createDocument(docName({ kind: 'plan', id }), Y.encodeStateAsUpdate(doc));
 	doc.destroy();
 	await db
 		.insertInto('plans')

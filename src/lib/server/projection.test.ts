@@ -5,7 +5,7 @@ import { META, PLAN_INTRO } from '../action-doc.ts';
 import { docName } from '../doc-name.ts';
 import { seedDemo } from './demo.ts';
 import { projectDocument } from './projection.ts';
-import { createTestDatabase, type TestDatabase } from './test-db.ts';
+import { createTestDatabase, onSqlite, type TestDatabase } from './test-db.ts';
 
 /**
  * The projection writes only what changed: a document whose projection the
@@ -18,6 +18,7 @@ let t: TestDatabase;
 const docs = new Map<string, Uint8Array>();
 
 beforeAll(async () => {
+	if (!onSqlite) return;
 	t = await createTestDatabase();
 	await seedDemo(t.db, DEMO_DIR, (name, update) => docs.set(name, update));
 	// counts the writes that fire the search triggers (UPDATE OF title/text/intro_text on the three tables)
@@ -30,7 +31,7 @@ beforeAll(async () => {
 		t.sqlite.exec(`CREATE TEMP TRIGGER count_${table} AFTER UPDATE OF ${columns} ON main.${table} BEGIN INSERT INTO search_fired VALUES (1); END`);
 	}
 });
-afterAll(async () => t.close());
+afterAll(async () => t?.close());
 
 const fired = () => (t.sqlite.prepare('SELECT count(*) FROM search_fired').pluck().get() as number);
 
@@ -40,7 +41,8 @@ function loaded(name: string): Y.Doc {
 	return doc;
 }
 
-describe('projection writes only what changed', () => {
+// counts trigger firings with SQLite TEMP triggers
+describe.skipIf(!onSqlite)('projection writes only what changed', () => {
 	it('leaves an action, a theme and a plan alone when their documents project to what the rows hold', async () => {
 		const action = await t.db.selectFrom('actions').select(['id', 'plan_id', 'theme_id']).orderBy('id').executeTakeFirstOrThrow();
 		const refs = [

@@ -331,7 +331,7 @@ export async function setCurrentAction(db: Db, cycleId: string, actionId: string
 
 export interface CloseEnv {
 	readDocument: ReadDocument;
-	createDocument: (name: string, update: Uint8Array) => void;
+	createDocument: (name: string, update: Uint8Array) => unknown;
 }
 
 /**

@@ -28,7 +28,7 @@ export interface Runtime {
 		options?: { author?: string; newSession?: boolean }
 	): Promise<void>;
 	/** Stores the first state of a new document (nobody has it open yet). */
-	createDocument(name: string, update: Uint8Array): void;
+	createDocument(name: string, update: Uint8Array): void | Promise<void>;
 	/** The full Yjs state of a document as an update (loaded or from storage), e.g. to freeze a plan version. */
 	readDocument(name: string): Promise<Uint8Array>;
 	/** Operations (/readyz, /metrics, /.well-known/security.txt, /privacy): see src/lib/server/readiness.ts and metrics.ts. */

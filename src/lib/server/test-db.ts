@@ -7,6 +7,9 @@ import { migrateToLatest } from './migrate.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
+/** false in the PostgreSQL run of the domain suites (KRING_TEST_DATABASE=postgres): for tests of SQLite itself */
+export const onSqlite = process.env.KRING_TEST_DATABASE !== 'postgres';
+
 export interface TestDatabase extends OpenedDatabase {
 	path: string;
 	close(): Promise<void>;
