@@ -50,9 +50,8 @@ async function databaseFor(dataDirectory: string): Promise<string> {
 	} finally {
 		await admin.end();
 	}
-	const url = new URL(base);
-	url.pathname = `/${name}`;
-	return url.toString();
+	// postgresql://user@/postgres?host=… (a socket URL WHATWG's URL cannot parse): swap the database name
+	return base.replace(/\/postgres(\?|$)/, `/${name}$1`);
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../../migrations', import.meta.url));
