@@ -46,6 +46,20 @@ describe.skipIf(skip !== null)('Kring on PostgreSQL 15', () => {
 		}
 	});
 
+	it('started empty (DEMO_DATA=false) gives the one-time link for the first admin', async () => {
+		const lines: string[] = [];
+		const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+		const empty = await server.createDatabase('kring_empty');
+		const kring = await startKring(readConfig({ DATABASE_URL: empty, PORT: '0', DEMO_DATA: 'false' }), logger);
+		try {
+			const setup = lines.map((l) => JSON.parse(l) as { event?: string; setupLink?: string }).find((l) => l.event === 'setup_link');
+			expect(setup?.setupLink).toMatch(/\/installatie\//);
+			expect(await countRegions(kring)).toBe(0);
+		} finally {
+			await kring.close();
+		}
+	});
+
 	it('starts again on the same database without seeding twice', async () => {
 		const kring = await startKring(readConfig({ DATABASE_URL: url, PORT: '0' }), quiet);
 		try {
