@@ -5,6 +5,7 @@ import { META } from '../action-doc.ts';
 import { docName } from '../doc-name.ts';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
+import { lastPosition } from './positions.ts';
 import { newActionRow, type FieldDef } from './plan.ts';
 import type { WriteDocument } from './plan-seed.ts';
 import { projectAction } from './projection.ts';
@@ -307,8 +308,7 @@ export async function createImportedActions(
 		for (const row of rows) {
 			const themeId = row.themeId!;
 			if (!positions.has(themeId)) {
-				const last = await trx.selectFrom('actions').select((eb) => eb.fn.max<number>('position').as('max')).where('theme_id', '=', themeId).executeTakeFirst();
-				positions.set(themeId, Number(last?.max ?? 0));
+				positions.set(themeId, await lastPosition(trx, 'actions', themeId));
 			}
 			const position = positions.get(themeId)! + 1;
 			positions.set(themeId, position);

@@ -4,6 +4,7 @@ import { docName } from '../doc-name.ts';
 import { canEditAdoption, canEditPlan, canEditTheme, canReadRegion, type UserRoles } from './access.ts';
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
+import { atEnd } from './positions.ts';
 import { activeFlags } from './local-report.ts';
 import type { Insertable } from 'kysely';
 import type { ActionLevel, ActionTable, PlanScope } from './schema.ts';
@@ -401,26 +402,23 @@ export async function createAction(
 ): Promise<string> {
 	const id = newId();
 	const now = Date.now();
-	const last = await db
-		.selectFrom('actions')
-		.select((eb) => eb.fn.max<number>('position').as('max'))
-		.where('theme_id', '=', input.themeId)
-		.executeTakeFirst();
 	await createDocument(docName({ kind: 'action', id }), newActionDocument(input.title));
-	await db
-		.insertInto('actions')
-		.values(newActionRow({ id, planId: input.planId, themeId: input.themeId, position: Number(last?.max ?? 0) + 1, level: input.level, title: input.title }, now))
-		.execute();
-	const plan = await db.selectFrom('plans').select(['scope', 'region_id']).where('id', '=', input.planId).executeTakeFirstOrThrow();
-	if (plan.scope === 'region' && input.level === 'local') {
-		const municipalities = await db.selectFrom('municipalities').select('id').where('region_id', '=', plan.region_id).execute();
-		if (municipalities.length) {
-			await db
-				.insertInto('local_adoptions')
-				.values(municipalities.map((m) => ({ action_id: id, municipality_id: m.id, status: 'not_started' as const, note: '', updated_at: now, updated_by: null })))
-				.execute();
+	await atEnd(db, 'actions', input.themeId, async (trx, position) => {
+		await trx
+			.insertInto('actions')
+			.values(newActionRow({ id, planId: input.planId, themeId: input.themeId, position, level: input.level, title: input.title }, now))
+			.execute();
+		const plan = await trx.selectFrom('plans').select(['scope', 'region_id']).where('id', '=', input.planId).executeTakeFirstOrThrow();
+		if (plan.scope === 'region' && input.level === 'local') {
+			const municipalities = await trx.selectFrom('municipalities').select('id').where('region_id', '=', plan.region_id).execute();
+			if (municipalities.length) {
+				await trx
+					.insertInto('local_adoptions')
+					.values(municipalities.map((m) => ({ action_id: id, municipality_id: m.id, status: 'not_started' as const, note: '', updated_at: now, updated_by: null })))
+					.execute();
+			}
 		}
-	}
+	});
 	return id;
 }
 
@@ -454,16 +452,9 @@ export async function moveActionToTheme(db: Db, actionId: string, themeId: strin
 	const action = await db.selectFrom('actions').select(['plan_id', 'theme_id']).where('id', '=', actionId).executeTakeFirst();
 	const theme = await db.selectFrom('themes').select(['plan_id']).where('id', '=', themeId).where('archived_at', 'is', null).executeTakeFirst();
 	if (!action || !theme || theme.plan_id !== action.plan_id || action.theme_id === themeId) return false;
-	const last = await db
-		.selectFrom('actions')
-		.select((eb) => eb.fn.max<number>('position').as('max'))
-		.where('theme_id', '=', themeId)
-		.executeTakeFirst();
-	await db
-		.updateTable('actions')
-		.set({ theme_id: themeId, position: Number(last?.max ?? 0) + 1, updated_at: Date.now() })
-		.where('id', '=', actionId)
-		.execute();
+	await atEnd(db, 'actions', themeId, (trx, position) =>
+		trx.updateTable('actions').set({ theme_id: themeId, position, updated_at: Date.now() }).where('id', '=', actionId).execute()
+	);
 	return true;
 }
 
@@ -481,27 +472,15 @@ export async function createTheme(
 	createDocument: (name: string, update: Uint8Array) => unknown
 ): Promise<string> {
 	const id = newId();
-	const last = await db
-		.selectFrom('themes')
-		.select((eb) => eb.fn.max<number>('position').as('max'))
-		.where('plan_id', '=', input.planId)
-		.executeTakeFirst();
 	const doc = new Y.Doc();
 	await createDocument(docName({ kind: 'theme', id }), Y.encodeStateAsUpdate(doc));
 	doc.destroy();
-	await db
-		.insertInto('themes')
-		.values({
-			id,
-			plan_id: input.planId,
-			chapter_id: input.chapterId,
-			position: Number(last?.max ?? 0) + 1,
-			number: null,
-			title: input.title,
-			archived_at: null,
-			updated_at: Date.now()
-		})
-		.execute();
+	await atEnd(db, 'themes', input.planId, (trx, position) =>
+		trx
+			.insertInto('themes')
+			.values({ id, plan_id: input.planId, chapter_id: input.chapterId, position, number: null, title: input.title, archived_at: null, updated_at: Date.now() })
+			.execute()
+	);
 	return id;
 }
 

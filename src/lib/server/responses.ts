@@ -1,6 +1,7 @@
 import type { Db } from './db.ts';
 import { decidingMunicipalities, isCalendarDate } from './adoption.ts';
 import { newId } from './id.ts';
+import { atEnd } from './positions.ts';
 import type { ResponseBody, ResponseOutcome } from './schema.ts';
 
 /**
@@ -127,35 +128,32 @@ export async function addResponse(db: Db, input: NewResponse): Promise<{ ok: tru
 	const answer = { answer: input.answer ?? '', outcome: input.outcome ?? null, outcomeReason: input.outcomeReason ?? '' };
 	const check = answerCheck(answer);
 	if (!check.ok) return check;
-	const last = await db
-		.selectFrom('council_responses')
-		.select((eb) => eb.fn.max('position').as('p'))
-		.where('version_id', '=', input.versionId)
-		.executeTakeFirst();
 	const id = newId();
 	const now = Date.now();
-	await db
-		.insertInto('council_responses')
-		.values({
-			id,
-			version_id: input.versionId,
-			municipality_id: input.municipalityId,
-			body: input.body,
-			text: input.text,
-			received_on: input.receivedOn,
-			answer: answer.answer,
-			outcome: answer.outcome,
-			outcome_reason: answer.outcomeReason,
-			position: Number(last?.p ?? 0) + 1,
-			created_by: input.userId,
-			created_at: now,
-			updated_at: now
-		})
-		.execute();
-	await db
-		.insertInto('council_response_links')
-		.values(ids.map((target) => ({ response_id: id, target_kind: targets.get(target)!.kind, target_id: target })))
-		.execute();
+	await atEnd(db, 'council_responses', input.versionId, async (trx, position) => {
+		await trx
+			.insertInto('council_responses')
+			.values({
+				id,
+				version_id: input.versionId,
+				municipality_id: input.municipalityId,
+				body: input.body,
+				text: input.text,
+				received_on: input.receivedOn,
+				answer: answer.answer,
+				outcome: answer.outcome,
+				outcome_reason: answer.outcomeReason,
+				position,
+				created_by: input.userId,
+				created_at: now,
+				updated_at: now
+			})
+			.execute();
+		await trx
+			.insertInto('council_response_links')
+			.values(ids.map((target) => ({ response_id: id, target_kind: targets.get(target)!.kind, target_id: target })))
+			.execute();
+	});
 	return { ok: true, id };
 }
 

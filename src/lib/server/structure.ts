@@ -1,5 +1,6 @@
 import type { Db } from './db.ts';
 import { newId } from './id.ts';
+import { atEnd } from './positions.ts';
 
 /**
  * A plan's structure: its chapters and the themes in them. Rows are never
@@ -45,16 +46,10 @@ async function themeOf(db: Db, planId: string, themeId: string) {
 export async function createChapter(db: Db, planId: string, input: string): Promise<StructureOutcome<string>> {
 	const t = title(input);
 	if (!t.ok) return t;
-	const last = await db
-		.selectFrom('chapters')
-		.select((eb) => eb.fn.max<number>('position').as('max'))
-		.where('plan_id', '=', planId)
-		.executeTakeFirst();
 	const id = newId();
-	await db
-		.insertInto('chapters')
-		.values({ id, plan_id: planId, position: Number(last?.max ?? 0) + 1, title: t.value, archived_at: null })
-		.execute();
+	await atEnd(db, 'chapters', planId, (trx, position) =>
+		trx.insertInto('chapters').values({ id, plan_id: planId, position, title: t.value, archived_at: null }).execute()
+	);
 	return { ok: true, value: id };
 }
 
@@ -154,16 +149,9 @@ export async function moveThemeToChapter(db: Db, planId: string, themeId: string
 	const [theme, chapter] = await Promise.all([themeOf(db, planId, themeId), chapterOf(db, planId, chapterId)]);
 	if (!theme || !chapter) return no('not_found');
 	if (theme.chapter_id === chapterId) return no('at_edge');
-	const last = await db
-		.selectFrom('themes')
-		.select((eb) => eb.fn.max<number>('position').as('max'))
-		.where('plan_id', '=', planId)
-		.executeTakeFirst();
-	await db
-		.updateTable('themes')
-		.set({ chapter_id: chapterId, position: Number(last?.max ?? 0) + 1, updated_at: Date.now() })
-		.where('id', '=', themeId)
-		.execute();
+	await atEnd(db, 'themes', planId, (trx, position) =>
+		trx.updateTable('themes').set({ chapter_id: chapterId, position, updated_at: Date.now() }).where('id', '=', themeId).execute()
+	);
 	return { ok: true, value: undefined };
 }
 
