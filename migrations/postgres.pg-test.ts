@@ -51,11 +51,13 @@ async function postgresColumns(db: Kysely<any>): Promise<{ columns: Columns; typ
 
 describeOnPostgres('migrations on PostgreSQL 15', (pg) => {
 
-	it('create every table and column that SQLite gets (search_index with a tsvector instead of FTS5, and collab_nodes)', async () => {
+	it('create every table and column that SQLite gets (search_index with a tsvector instead of FTS5, collab_nodes and collab_presence)', async () => {
 		const expected = await sqliteColumns();
 		expected.search_index = [...expected.search_index, 'document'].sort();
 		// the nodes of a cluster (migration 0035): several nodes exist only on PostgreSQL
 		expected.collab_nodes = ['backend_pid', 'node_id', 'seen_at', 'url'];
+		// who is on which document, per node (migration 0036)
+		expected.collab_presence = ['color', 'document', 'name', 'node_id', 'plan_id', 'user_id'];
 		const { columns } = await postgresColumns(pg().database.db);
 		expect(Object.keys(columns).sort()).toEqual(Object.keys(expected).sort());
 		expect(columns).toEqual(expected);

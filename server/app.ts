@@ -20,6 +20,7 @@ import { setRuntime, type Runtime } from '../src/lib/server/runtime.ts';
 import { prepareFirstStart, setupBaseUrl, setupUrl } from '../src/lib/server/setup.ts';
 import { createCollabServer } from './collab/index.ts';
 import { joinCluster, type Cluster } from './collab/cluster.ts';
+import { clusterPresence } from './collab/presence-pg.ts';
 import { writeInitialStateDb } from './collab/document-store.ts';
 import { recheckQueries, type RecheckSource } from './collab/recheck.ts';
 import { postgresRecheck } from './collab/recheck-pg.ts';
@@ -191,7 +192,8 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		sessionPolicy,
 		maxPayload: config.collabMaxPayload,
 		historySessionGapMs: config.historySessionGapMs,
-		onPresenceChange: (planId) => publishPresenceChange(planId),
+		// several nodes: written for the others first (presence-pg.ts), then announced
+		onPresenceChange: (planId) => (presence ? presence.changed(planId) : publishPresenceChange(planId)),
 		observe: {
 			commit: (seconds) => metrics().collabCommit.observe(seconds),
 			broadcast: (seconds) => metrics().collabBroadcast.observe(seconds),
@@ -203,6 +205,16 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			publishPlanChange({ planId: resource.planId, kind: resource.ref.kind, id: resource.ref.id });
 		}
 	});
+	const presence =
+		cluster && database.dialect === 'postgres'
+			? await clusterPresence({
+					pool: database.pool,
+					nodeId: cluster.nodeId,
+					local: (planId) => collab.present(planId),
+					announce: publishPresenceChange,
+					log: logger.child({ part: 'collab' })
+				})
+			: undefined;
 
 	const runtime: Runtime = {
 		db,
@@ -236,7 +248,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			auditRetentionDays: config.auditRetentionDays
 		},
 		collabStats: () => collab.stats(),
-		collabPresence: (planId) => collab.present(planId)
+		collabPresence: (planId) => (presence ? presence.read(planId) : collab.present(planId))
 	};
 	setRuntime(runtime);
 
@@ -329,6 +341,7 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 			closeAllStreams();
 			clearInterval(auditTimer);
 			await collab.close();
+			await presence?.close();
 			if (cluster) setEventRelay(null);
 			await cluster?.close();
 			await rights.close?.();

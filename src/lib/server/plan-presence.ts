@@ -81,8 +81,8 @@ export async function presenceByTheme(db: Db, planId: string, documents: readonl
 export function streamPresence(options: {
 	db: Db;
 	planId: string;
-	/** the collaboration server's sockets per document of the plan */
-	read: () => readonly DocumentPresence[];
+	/** the collaboration server's sockets per document of the plan (of every node, with several) */
+	read: () => readonly DocumentPresence[] | Promise<readonly DocumentPresence[]>;
 	send: (presence: ThemePresence) => void;
 	onError?: (err: unknown) => void;
 	delayMs?: number;
@@ -106,7 +106,7 @@ export function streamPresence(options: {
 		}
 		running = true;
 		try {
-			const presence = await presenceByTheme(db, planId, options.read());
+			const presence = await presenceByTheme(db, planId, await options.read());
 			const json = JSON.stringify(presence);
 			if (!stopped && json !== last) {
 				last = json;

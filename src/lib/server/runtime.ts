@@ -43,8 +43,11 @@ export interface Runtime {
 		contactEmail: string | null;
 		auditRetentionDays: number;
 	};
-	/** Who holds a socket on each loaded document of a plan (the plan page's "nu bezig", see plan-presence.ts). */
-	collabPresence(planId: string): import('./plan-presence.ts').DocumentPresence[];
+	/**
+	 * Who holds a socket on each loaded document of a plan (the plan page's "nu bezig", see plan-presence.ts):
+	 * this node's sockets, and with several nodes also those of the others (server/collab/presence-pg.ts).
+	 */
+	collabPresence(planId: string): import('./plan-presence.ts').DocumentPresence[] | Promise<import('./plan-presence.ts').DocumentPresence[]>;
 	/** Open collaboration sockets and loaded documents, for /metrics. */
 	collabStats(): { documents: number; connections: number };
 }

@@ -1,0 +1,126 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres, type OpenedPostgres } from '../../src/lib/server/db.ts';
+import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { MIGRATIONS_DIR } from '../../src/lib/server/test-db.ts';
+import { postgresSkipReason, startPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { joinCluster, type Cluster } from './cluster.ts';
+import { clusterPresence, type ClusterPresence, type DocumentPeople } from './presence-pg.ts';
+
+/**
+ * "Nu bezig" with two nodes (presence-pg.ts): each node in this process with
+ * its own cluster session, as two processes would have.
+ */
+
+const log = pino({ level: 'silent' });
+const ruben = { id: 'u-ruben', name: 'Ruben', color: '#0b6e4f' };
+const sanne = { id: 'u-sanne', name: 'Sanne', color: '#6d2e8c' };
+
+interface Node {
+	cluster: Cluster;
+	presence: ClusterPresence;
+	/** this node's sockets, as the collaboration server would report them */
+	local: Map<string, DocumentPeople[]>;
+	announced: string[];
+}
+
+let pgServer: TestPostgres;
+let opened: OpenedPostgres;
+let url: string;
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+	const start = Date.now();
+	while (!(await check())) {
+		if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+async function node(nodeId: string): Promise<Node> {
+	const cluster = await joinCluster({ connectionString: url, pool: opened.pool, nodeId, nodeUrl: `http://127.0.0.1:1/${nodeId}`, log });
+	const local = new Map<string, DocumentPeople[]>();
+	const announced: string[] = [];
+	const presence = await clusterPresence({ pool: opened.pool, nodeId, local: (planId) => local.get(planId) ?? [], announce: (p) => announced.push(p), log });
+	return { cluster, presence, local, announced };
+}
+
+const skip = postgresSkipReason();
+describe.skipIf(skip !== null)('presence across nodes', () => {
+	beforeAll(async () => {
+		pgServer = await startPostgres();
+		url = await pgServer.createDatabase('kring_presence');
+		opened = openPostgres(url);
+		await migrateToLatest(opened.db, MIGRATIONS_DIR);
+	});
+	afterAll(async () => {
+		await opened?.db.destroy();
+		await pgServer?.stop();
+	});
+
+	it("shows on node B who is at work in a document node A serves, and announces only after writing", async () => {
+		const [a, b] = [await node('a'), await node('b')];
+		expect(await a.cluster.claim('action:one')).toBe(true);
+		a.local.set('plan-1', [{ name: 'action:one', users: [ruben] }]);
+		a.presence.changed('plan-1');
+		await waitFor(() => a.announced.includes('plan-1'), 5000, 'announced');
+		expect(await b.presence.read('plan-1')).toEqual([{ name: 'action:one', users: [ruben] }]);
+		expect(await b.presence.read('plan-2')).toEqual([]);
+		await a.presence.close();
+		await a.cluster.close();
+		await b.presence.close();
+		await b.cluster.close();
+	});
+
+	it('merges its own sockets with those of the other node', async () => {
+		const [a, b] = [await node('a'), await node('b')];
+		expect(await a.cluster.claim('action:two')).toBe(true);
+		expect(await b.cluster.claim('theme:three')).toBe(true);
+		a.local.set('plan-1', [{ name: 'action:two', users: [ruben, sanne] }]);
+		b.local.set('plan-1', [{ name: 'theme:three', users: [sanne] }]);
+		a.presence.changed('plan-1');
+		await waitFor(() => a.announced.length > 0, 5000, 'announced');
+		const seen = await b.presence.read('plan-1');
+		expect(seen.map((d) => [d.name, d.users.map((u) => u.name).sort()]).sort()).toEqual([
+			['action:two', ['Ruben', 'Sanne']],
+			['theme:three', ['Sanne']]
+		]);
+		for (const n of [a, b]) {
+			await n.presence.close();
+			await n.cluster.close();
+		}
+	});
+
+	it('forgets the people of a node that died, at once', async () => {
+		const [a, b] = [await node('a'), await node('b')];
+		expect(await a.cluster.claim('action:four')).toBe(true);
+		a.local.set('plan-4', [{ name: 'action:four', users: [ruben] }]);
+		a.presence.changed('plan-4');
+		await waitFor(() => a.announced.length > 0, 5000, 'announced');
+		expect((await b.presence.read('plan-4')).length).toBe(1);
+		// node A's session ends as when its process is killed: its rows stay, its locks go
+		await opened.pool.query("SELECT pg_terminate_backend(backend_pid) FROM collab_nodes WHERE node_id = 'a'");
+		await waitFor(async () => (await b.presence.read('plan-4')).length === 0, 5000, 'gone');
+		expect(Number((await opened.pool.query("SELECT count(*) AS n FROM collab_presence WHERE node_id = 'a'")).rows[0].n)).toBe(1);
+		await a.cluster.close();
+		await b.presence.close();
+		await b.cluster.close();
+	});
+
+	it('ends with what the node has last, however fast people come and go', async () => {
+		const [a, b] = [await node('a'), await node('b')];
+		expect(await a.cluster.claim('action:five')).toBe(true);
+		for (let i = 0; i < 30; i++) {
+			a.local.set('plan-5', i % 2 ? [] : [{ name: 'action:five', users: i % 3 ? [ruben] : [ruben, sanne] }]);
+			a.presence.changed('plan-5');
+		}
+		a.local.set('plan-5', [{ name: 'action:five', users: [sanne] }]);
+		a.presence.changed('plan-5');
+		await waitFor(async () => JSON.stringify(await b.presence.read('plan-5')) === JSON.stringify([{ name: 'action:five', users: [sanne] }]), 5000, 'last state');
+		expect(a.announced.length).toBeLessThan(31);
+		for (const n of [a, b]) {
+			await n.presence.close();
+			await n.cluster.close();
+		}
+	});
+});
+if (skip) console.warn(`skipping presence across nodes: ${skip}`);
