@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type OpenedPostgres } from '../../src/lib/server/db.ts';
+import { startBalancer } from '../testing/balancer.ts';
 import { postgresSkipReason, startPostgres, type TestPostgres } from '../testing/postgres.ts';
 import { CloseEvents } from './close-codes.ts';
 import { joinCluster, type ClusterMessage } from './cluster.ts';
@@ -60,37 +60,10 @@ async function startNode(id: string): Promise<Node> {
 	return node;
 }
 
-/** A TCP load balancer in front of the nodes: round robin, skipping a node that refuses (a dead one). */
-function balancer(ports: () => number[]): Promise<{ server: Server; url: string; origin: string }> {
-	let next = 0;
-	const server = createServer((client: Socket) => {
-		const candidates = ports();
-		const start = next++;
-		const attempt = (i: number) => {
-			if (i >= candidates.length) return client.destroy();
-			const upstream = connect(candidates[(start + i) % candidates.length], '127.0.0.1');
-			let connected = false;
-			upstream.once('error', () => {
-				if (!connected) attempt(i + 1);
-				else client.destroy();
-			});
-			upstream.once('connect', () => {
-				connected = true;
-				client.pipe(upstream).pipe(client);
-				client.on('error', () => upstream.destroy());
-				upstream.on('error', () => client.destroy());
-				upstream.on('close', () => client.destroy());
-				client.on('close', () => upstream.destroy());
-			});
-		};
-		attempt(0);
-	});
-	return new Promise((resolve) =>
-		server.listen(0, '127.0.0.1', () => {
-			const port = (server.address() as AddressInfo).port;
-			resolve({ server, url: `ws://127.0.0.1:${port}/collab`, origin: `http://127.0.0.1:${port}` });
-		})
-	);
+/** The balancer in front of the nodes (server/testing/balancer.ts), as the collaboration clients reach it. */
+async function balancer(ports: () => number[]): Promise<{ server: Server; url: string; origin: string }> {
+	const { server, port } = await startBalancer(ports);
+	return { server, url: `ws://127.0.0.1:${port}/collab`, origin: `http://127.0.0.1:${port}` };
 }
 
 function client(at: { url: string; origin: string }, name: string, token: string): TestClient {
