@@ -15,7 +15,10 @@ import { errorText } from './util.ts';
  * update) travels to the owner as a cluster message. The owner applies it
  * through its own commit path and answers once it is committed; a CRDT update
  * merges with whatever the owner received meanwhile. Resolves when the owner
- * has committed, rejects when no owner answered within ANSWER_MS.
+ * has committed. When the owner does not answer within ANSWER_MS, or stops
+ * being the owner, the same update goes again (to the new owner, or applied
+ * here when nobody owns the document): a Yjs update applies once however
+ * often it arrives. Rejects after three attempts.
  */
 
 export class OwnedElsewhere extends Error {
@@ -37,8 +40,11 @@ export function createRemoteChanges(options: {
 	log: Logger;
 	/** applies a change on this node, or throws OwnedElsewhere */
 	changeHere(name: string, fn: (doc: Y.Doc) => void, how: ChangeOptions): Promise<void>;
+	/** how long to wait for the owner's answer (ANSWER_MS) */
+	answerMs?: number;
 }): RemoteChanges {
 	const { cluster, log } = options;
+	const answerMs = options.answerMs ?? ANSWER_MS;
 	const waiting = new Map<string, (answer: { ok: boolean; error?: string }) => void>();
 
 	cluster.onMessage((message) => {
@@ -59,21 +65,12 @@ export function createRemoteChanges(options: {
 			);
 	});
 
-	async function viaOwner(name: string, fn: (doc: Y.Doc) => void, how: ChangeOptions): Promise<'done' | 'again'> {
+	/** Sends the change to the owner: 'again' when there is none (any more) or it did not answer in time. */
+	async function viaOwner(name: string, id: string, update: Uint8Array, how: ChangeOptions): Promise<'done' | 'again'> {
 		const owner = await cluster.ownerOf(name);
 		if (!owner) return 'again';
-		const copy = docFromStored(await options.store.read(name));
-		let update: Uint8Array;
-		try {
-			const before = Y.encodeStateVector(copy);
-			copy.transact(() => fn(copy), how.origin ?? 'server');
-			update = Y.encodeStateAsUpdate(copy, before);
-		} finally {
-			copy.destroy();
-		}
-		const id = randomUUID();
 		const answered = new Promise<{ ok: boolean; error?: string }>((resolve) => {
-			const timer = setTimeout(() => resolve({ ok: false, error: 'timeout' }), ANSWER_MS);
+			const timer = setTimeout(() => resolve({ ok: false, error: 'timeout' }), answerMs);
 			waiting.set(id, (answer) => {
 				clearTimeout(timer);
 				resolve(answer);
@@ -93,11 +90,24 @@ export function createRemoteChanges(options: {
 
 	return {
 		async change(name, fn, how) {
+			// The change is made once, on a copy of the stored document, and every attempt sends the
+			// same update: applying a Yjs update that is already there changes nothing, so an
+			// owner that answers too late and then gets it again still applies it once.
+			const copy = docFromStored(await options.store.read(name));
+			let update: Uint8Array;
+			try {
+				const before = Y.encodeStateVector(copy);
+				copy.transact(() => fn(copy), how.origin ?? 'server');
+				update = Y.encodeStateAsUpdate(copy, before);
+			} finally {
+				copy.destroy();
+			}
+			const id = randomUUID();
 			for (let attempt = 0; attempt < 3; attempt++) {
 				// nobody owns it (any more): this node takes it
 				try {
-					if ((await viaOwner(name, fn, how)) === 'done') return;
-					await options.changeHere(name, fn, how);
+					if ((await viaOwner(name, id, update, how)) === 'done') return;
+					await options.changeHere(name, (doc) => Y.applyUpdate(doc, update), how);
 					return;
 				} catch (err) {
 					if (!(err instanceof OwnedElsewhere)) throw err;

@@ -1,0 +1,77 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { openPostgres, type OpenedPostgres } from '../../src/lib/server/db.ts';
+import { migrateToLatest } from '../../src/lib/server/migrate.ts';
+import { MIGRATIONS_DIR } from '../../src/lib/server/test-db.ts';
+import { postgresSkipReason, startPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { joinCluster, type Cluster } from './cluster.ts';
+import { createRemoteChanges, OwnedElsewhere } from './remote-change.ts';
+
+/**
+ * A change of the server on a node that does not own the document
+ * (remote-change.ts), with an owner that answers too late: the change is
+ * sent again, and still lands once.
+ */
+
+const log = pino({ level: 'silent' });
+let pgServer: TestPostgres;
+let opened: OpenedPostgres;
+let url: string;
+const clusters: Cluster[] = [];
+
+async function node(nodeId: string): Promise<Cluster> {
+	const cluster = await joinCluster({ connectionString: url, pool: opened.pool, nodeId, nodeUrl: `http://127.0.0.1:1/${nodeId}`, log });
+	clusters.push(cluster);
+	return cluster;
+}
+
+const skip = postgresSkipReason();
+if (skip) console.warn(`skipping server changes across nodes: ${skip}`);
+
+describe.skipIf(skip !== null)('a server change sent to a slow owner', () => {
+	beforeAll(async () => {
+		pgServer = await startPostgres();
+		url = await pgServer.createDatabase('kring_remote_change');
+		opened = openPostgres(url);
+		await migrateToLatest(opened.db, MIGRATIONS_DIR);
+	});
+	afterAll(async () => {
+		for (const c of clusters) await c.close();
+		await opened?.db.destroy();
+		await pgServer?.stop();
+	});
+
+	it('is applied once, though the owner answers after the sender gave up and sent it again', async () => {
+		const [a, b] = [await node('a'), await node('b')];
+		const name = 'action:slow-owner';
+		expect(await a.claim(name)).toBe(true);
+		// node A owns the document and takes 400 ms for the first change it gets; node B waits 100 ms for an answer
+		const owned = new Y.Doc();
+		let received = 0;
+		createRemoteChanges({
+			cluster: a,
+			store: a.store,
+			log,
+			async changeHere(_name, fn) {
+				received += 1;
+				if (received === 1) await new Promise((r) => setTimeout(r, 400));
+				fn(owned);
+			}
+		});
+		const fromB = createRemoteChanges({
+			cluster: b,
+			store: b.store,
+			log,
+			answerMs: 100,
+			async changeHere(n) {
+				throw new OwnedElsewhere(n);
+			}
+		});
+		await fromB.change(name, (doc) => doc.getText('body').insert(0, 'Besproken in de werkgroep. '), { origin: 'server' });
+		// the first, late delivery lands too
+		await new Promise((r) => setTimeout(r, 600));
+		expect(received).toBeGreaterThan(1);
+		expect(owned.getText('body').toString()).toBe('Besproken in de werkgroep. ');
+	});
+});
