@@ -29,6 +29,8 @@ export default defineConfig({
 		environment: 'node',
 		testTimeout: 20_000,
 		hookTimeout: 30_000,
-		pool: 'forks'
+		pool: 'forks',
+		// the domain suites on PostgreSQL (npm run test:pg:domain): one server for the run
+		globalSetup: process.env.KRING_TEST_DATABASE === 'postgres' ? ['server/testing/postgres-global.ts'] : []
 	}
 });

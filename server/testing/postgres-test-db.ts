@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openPostgres } from '../../src/lib/server/db.ts';
 import { migrateToLatest } from '../../src/lib/server/migrate.ts';
 import type { TestDatabase } from '../../src/lib/server/test-db.ts';
@@ -8,17 +9,25 @@ import { startPostgres, type TestPostgres } from './postgres.ts';
 /**
  * createTestDatabase() on PostgreSQL, for KRING_TEST_DATABASE=postgres: runs
  * the existing domain suites against PostgreSQL to see what is ported
- * (docs/scaling.md, "Porting status"). One server per test process, stopped
- * when the process exits; the migrated schema is built once into a template
- * database and copied for each test (CREATE DATABASE … TEMPLATE), dropped
- * again on close(). A test that reaches for the raw SQLite handle (`t.sqlite`)
+ * (docs/scaling.md, "Porting status"). One server for the whole run, started
+ * with the migrated schema in a template database by postgres-global.ts (the
+ * global setup in vite.config.ts); without it, one server per test process.
+ * Each test copies the template (CREATE DATABASE … TEMPLATE) and drops its
+ * copy again on close(). A test that reaches for the raw SQLite handle (`t.sqlite`)
  * fails with a message saying so.
  */
 
-let shared: Promise<{ server: TestPostgres; template: string }> | undefined;
+type Server = Pick<TestPostgres, 'url'>;
+let shared: Promise<{ server: Server; template: string }> | undefined;
 let created = 0;
 
-async function start(): Promise<{ server: TestPostgres; template: string }> {
+async function start(): Promise<{ server: Server; template: string }> {
+	const provided = inject('kringPostgres');
+	if (provided) {
+		// postgresql://user@/postgres?host=… (a socket URL WHATWG's URL cannot parse): swap the database name
+		const url = (database: string) => provided.url.replace(/\/postgres\?/, `/${database}?`);
+		return { server: { url }, template: provided.template };
+	}
 	const server = await startPostgres();
 	const url = await server.createDatabase('kring_template');
 	const template = openPostgres(url, { max: 1 });
@@ -27,7 +36,7 @@ async function start(): Promise<{ server: TestPostgres; template: string }> {
 	return { server, template: 'kring_template' };
 }
 
-async function admin<T>(server: TestPostgres, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+async function admin<T>(server: Server, fn: (client: pg.Client) => Promise<T>): Promise<T> {
 	const client = new pg.Client({ connectionString: server.url('postgres') });
 	await client.connect();
 	try {
