@@ -142,18 +142,10 @@ export async function startKring(config: Readonly<Config>, logger = createLogger
 		: async (name: string, update: Uint8Array) => void (await writeInitialStateDb(db, name, update));
 	if (config.demoData && (await isEmpty(db))) {
 		// One transaction: a failed first start leaves an empty database that the next start fills again.
-		if (sqlite) {
-			sqlite.exec('BEGIN');
-			try {
-				await seedDemo(db, DEMO_DIR, createDocument);
-				sqlite.exec('COMMIT');
-			} catch (err) {
-				sqlite.exec('ROLLBACK');
-				throw err;
-			}
-		} else {
-			await db.transaction().execute((trx) => seedDemo(trx, DEMO_DIR, async (name, update) => void (await writeInitialStateDb(trx, name, update))));
-		}
+		// On SQLite the documents are written on the same connection, inside it.
+		await db
+			.transaction()
+			.execute((trx) => seedDemo(trx, DEMO_DIR, sqlite ? createDocument : async (name, update) => void (await writeInitialStateDb(trx, name, update))));
 		logger.info('demo data loaded');
 	}
 	// what rights depend on, and whether it changed: the socket and event-stream sweeps ask it

@@ -1,6 +1,8 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Server } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { postgresDocumentStore } from '../server/collab/document-store.ts';
@@ -14,7 +16,9 @@ import { freePort, waitForHealth } from './server-process.ts';
  * Kring as a host runs it with several nodes (issue 18, docs/scaling.md): two
  * nodes started as the README says (`node --import tsx server/index.ts` with
  * DATABASE_URL and NODE_ID) on one PostgreSQL with the demo data, each
- * reached directly, and a TCP load balancer in front of both. In the browser:
+ * reached directly, and a load balancer in front of both: HAProxy with
+ * docs/haproxy.cfg.example where it is installed (.ci/run installs it), else
+ * a TCP balancer (server/testing/balancer.ts). In the browser:
  * a plan page on node B shows live what is added on node A, and who is at
  * work in a card node A serves; and with the balancer, the node that serves
  * a card is killed with SIGKILL while someone types in it, and nothing they
@@ -35,8 +39,9 @@ interface Node {
 let postgres: TestPostgres | undefined;
 let databaseUrl: string;
 let reader: pg.Pool;
-let balancer: Server | undefined;
+let balancer: { close(): void } | undefined;
 let balancerUrl: string;
+const HAPROXY = ['/usr/sbin/haproxy', '/usr/bin/haproxy', '/usr/local/sbin/haproxy'].find((p) => existsSync(p));
 const nodes = new Map<string, Node>();
 
 async function startNode(id: string): Promise<Node> {
@@ -54,6 +59,36 @@ async function startNode(id: string): Promise<Node> {
 		new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`node ${id} exited (${code})\n${err}`))))
 	]);
 	return node;
+}
+
+/**
+ * HAProxy with docs/haproxy.cfg.example as a host would write it, with the
+ * addresses of this test's nodes: round robin for pages, hashed on
+ * /collab/<name> for sockets, /readyz as health check.
+ */
+async function startHaproxy(binary: string, ports: Record<string, number>): Promise<{ close(): void; url: string }> {
+	const port = await freePort();
+	let config = readFileSync(join(ROOT, 'docs/haproxy.cfg.example'), 'utf8')
+		.split('\n')
+		.filter((line) => !line.trimStart().startsWith('#'))
+		.join('\n')
+		.replace(/^(\s*)bind :80$/m, `$1bind 127.0.0.1:${port}`);
+	for (const [id, nodePort] of Object.entries(ports)) config = config.replace(new RegExp(`^(\\s*server ${id}) \\S+$`, 'gm'), `$1 127.0.0.1:${nodePort}`);
+	if (/10\.0\.0\.|bind :80/.test(config)) throw new Error('docs/haproxy.cfg.example no longer has the lines this test replaces');
+	const dir = mkdtempSync(join(tmpdir(), 'kring-haproxy-'));
+	writeFileSync(join(dir, 'haproxy.cfg'), config);
+	const child = spawn(binary, ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'pipe', 'pipe'] });
+	let err = '';
+	for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (d: Buffer) => (err += d.toString('utf8')));
+	const url = `http://127.0.0.1:${port}`;
+	await Promise.race([waitForHealth(url), new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`haproxy exited (${code})\n${err}`))))]);
+	return {
+		url,
+		close() {
+			child.kill('SIGTERM');
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
 }
 
 /** A browser of its own, signed in at `baseURL` (a node, or the balancer). */
@@ -105,9 +140,16 @@ test.describe('two Kring nodes on one PostgreSQL database', () => {
 		// the first node migrates and loads the demo data; the second finds them there
 		await startNode('a');
 		await startNode('b');
-		const lb = await startBalancer(() => [...nodes.values()].filter((n) => n.child.exitCode === null && n.child.signalCode === null).map((n) => n.port));
-		balancer = lb.server;
-		balancerUrl = `http://127.0.0.1:${lb.port}`;
+		if (HAPROXY) {
+			const lb = await startHaproxy(HAPROXY, Object.fromEntries([...nodes.values()].map((n) => [n.id, n.port])));
+			balancer = lb;
+			balancerUrl = lb.url;
+		} else {
+			console.warn('HAProxy is not installed: the balancer is server/testing/balancer.ts');
+			const lb = await startBalancer(() => [...nodes.values()].filter((n) => n.child.exitCode === null && n.child.signalCode === null).map((n) => n.port));
+			balancer = lb.server;
+			balancerUrl = `http://127.0.0.1:${lb.port}`;
+		}
 	});
 
 	test.afterAll(async () => {
