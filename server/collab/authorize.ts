@@ -1,10 +1,8 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import type { IncomingMessage } from 'node:http';
 import { parseDocName } from '../../src/lib/doc-name.ts';
-import { accessToResource, documentAccess, resolveDocument, type DocResource } from '../../src/lib/server/access.ts';
-import type { Db } from '../../src/lib/server/db.ts';
-import { sessionIdFromToken, validateSessionToken, type SessionPolicy, type SessionUser } from '../../src/lib/server/session.ts';
-import { recheckQueries } from './recheck.ts';
+import { accessToResource, type DocResource } from '../../src/lib/server/access.ts';
+import { sessionIdFromToken, type SessionPolicy, type SessionUser } from '../../src/lib/server/session.ts';
+import type { RecheckSource } from './recheck.ts';
 
 /**
  * The checks a WebSocket upgrade passes before `ws` accepts it, in this order:
@@ -33,12 +31,13 @@ export type UpgradeDecision =
 	| { ok: false; status: 400 | 401 | 403 | 404; reason: string };
 
 export interface AuthorizeOptions {
-	db: Db;
 	/**
-	 * the raw handle of `db`: with it the checks run synchronously on
-	 * statements prepared once (recheck.ts), the same queries as the re-check
+	 * the queries of the re-check (recheck.ts on SQLite: synchronous, on
+	 * statements prepared once; recheck-pg.ts on PostgreSQL): the upgrade asks
+	 * what the sweep asks, in two steps (session and document together, then
+	 * the user's roles)
 	 */
-	sqlite?: BetterSqlite3.Database;
+	rights: RecheckSource;
 	/** the app's origin; null accepts an Origin whose host equals the request's Host */
 	origin: string | null;
 	sessionPolicy: SessionPolicy;
@@ -112,30 +111,18 @@ export async function authorizeUpgrade(req: IncomingMessage, options: AuthorizeO
 	const token = readCookie(req.headers.cookie, SESSION_COOKIE);
 	if (!token) return { ok: false, status: 401, reason: 'no session' };
 	const ref = parseDocName(target.name);
-	if (options.sqlite) {
-		// the same rules as validateSessionToken, resolveDocument and documentAccess, on prepared statements
-		if (!/^[a-z2-7]{16,64}$/.test(token)) return { ok: false, status: 401, reason: 'invalid session' };
-		const queries = recheckQueries(options.sqlite);
-		const sessionId = sessionIdFromToken(token);
-		const session = queries.checkSessions([sessionId], options.sessionPolicy).get(sessionId);
-		if (!session) return { ok: false, status: 401, reason: 'invalid session' };
-		if (!ref) return { ok: false, status: 404, reason: 'malformed document name' };
-		const resource = queries.resources([ref]).get(`${ref.kind}:${ref.id}`);
-		if (!resource) return { ok: false, status: 404, reason: 'unknown document' };
-		const access = accessToResource(queries.roles([session.userId]).get(session.userId)!, resource);
-		if (access === 'none') return { ok: false, status: 403, reason: 'no access' };
-		const user: SessionUser = { id: session.userId, email: session.email, name: session.name, color: session.color };
-		return { ok: true, name: target.name, resource, write: access === 'write', user, token, wantsSaved: target.wantsSaved, checkAt: session.checkAt };
-	}
-	const { user } = await validateSessionToken(options.db, token, options.sessionPolicy);
-	if (!user) return { ok: false, status: 401, reason: 'invalid session' };
-
-	if (!ref) return { ok: false, status: 404, reason: 'malformed document name' };
-	const resource = await resolveDocument(options.db, ref);
+	const { rights } = options;
+	// the same rules as validateSessionToken, resolveDocument and documentAccess (src/lib/server)
+	if (!/^[a-z2-7]{16,64}$/.test(token)) return { ok: false, status: 401, reason: 'invalid session' };
+	const sessionId = sessionIdFromToken(token);
+	const [sessions, resources] = await Promise.all([rights.checkSessions([sessionId], options.sessionPolicy), ref ? rights.resources([ref]) : null]);
+	const session = sessions.get(sessionId);
+	if (!session) return { ok: false, status: 401, reason: 'invalid session' };
+	if (!ref || !resources) return { ok: false, status: 404, reason: 'malformed document name' };
+	const resource = resources.get(`${ref.kind}:${ref.id}`);
 	if (!resource) return { ok: false, status: 404, reason: 'unknown document' };
-
-	const access = await documentAccess(options.db, user.id, resource);
+	const access = accessToResource((await rights.roles([session.userId])).get(session.userId)!, resource);
 	if (access === 'none') return { ok: false, status: 403, reason: 'no access' };
-
-	return { ok: true, name: target.name, resource, write: access === 'write', user, token, wantsSaved: target.wantsSaved, checkAt: 0 };
+	const user: SessionUser = { id: session.userId, email: session.email, name: session.name, color: session.color };
+	return { ok: true, name: target.name, resource, write: access === 'write', user, token, wantsSaved: target.wantsSaved, checkAt: session.checkAt };
 }

@@ -101,6 +101,8 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 	if (!sqlite && !(options.postgres && options.rights)) throw new Error('createCollabServer needs a SQLite handle, or a PostgreSQL pool and its rights source');
 	const cluster = options.cluster;
 	const store: DocumentStore = sqlite ? sqliteDocumentStore(sqlite) : (cluster?.store ?? postgresDocumentStore(options.postgres!));
+	// what the upgrade and the sweep ask about sessions and rights
+	const recheck = options.rights ?? recheckQueries(sqlite!);
 	const cfg = resolveSettings(options);
 	const wss = new WebSocketServer({
 		noServer: true,
@@ -146,7 +148,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 			refuse(socket, 503);
 			return;
 		}
-		authorizeUpgrade(req, { db, sqlite, origin: options.origin, sessionPolicy: options.sessionPolicy })
+		authorizeUpgrade(req, { rights: recheck, origin: options.origin, sessionPolicy: options.sessionPolicy })
 			.then((decision) => {
 				if (!decision.ok) {
 					log.info({ status: decision.status, reason: decision.reason }, 'collab upgrade refused');
@@ -579,7 +581,7 @@ export function createCollabServer(options: CollabServerOptions): CollabServer {
 		: null;
 
 	const sweeper = createSweeper({
-		queries: options.rights ?? recheckQueries(sqlite!),
+		queries: recheck,
 		busy: () => store.busy(),
 		sessionPolicy: options.sessionPolicy,
 		intervalMs: cfg.sweepIntervalMs,
