@@ -64,9 +64,10 @@ if (!only || only === 'unit') run('vitest', 'npx', ['vitest', 'run']);
 // the same promises on PostgreSQL (issue 18): each *.pg-test.ts file starts its own PostgreSQL 15
 // from /usr/lib/postgresql/15/bin on a unix socket; they are skipped, saying why, where it is missing
 if (!only || only === 'unit' || only === 'pg') run('vitest on PostgreSQL', 'npx', ['vitest', 'run', '--config', 'vitest.pg.config.ts']);
-// the domain suites once more, each test on a fresh PostgreSQL database (server/testing/postgres-test-db.ts)
+// the domain and collaboration suites once more, each test on a fresh PostgreSQL database (server/testing/postgres-test-db.ts);
+// the collaboration files that test SQLite itself (its store, WAL checkpoints, a restart on the file) are left out
 if ((!only || only === 'unit' || only === 'pg') && existsSync(join(process.env.KRING_PG_BIN ?? '/usr/lib/postgresql/15/bin', 'postgres'))) {
-	run('domain suites on PostgreSQL', 'npx', ['vitest', 'run', 'src/lib/server'], { KRING_TEST_DATABASE: 'postgres' });
+	run('domain and collaboration suites on PostgreSQL', 'npm', ['run', '--silent', 'test:pg:domain']);
 }
 if (!only || only === 'e2e') {
 	run('build', 'npx', ['vite', 'build', '--logLevel', 'warn']);

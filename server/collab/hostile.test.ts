@@ -2,7 +2,6 @@ import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseEvents } from './close-codes.ts';
-import { loadDocumentState } from './store.ts';
 import {
 	allSaved,
 	connectClient,
@@ -13,7 +12,8 @@ import {
 	waitFor,
 	type TestClient,
 	type TestDatabase,
-	type TestServer
+	type TestServer,
+	storedState
 } from './test-fixtures/harness.ts';
 
 /**
@@ -109,8 +109,8 @@ beforeAll(async () => {
 	// a legitimate client stays on the target document throughout
 	witness = connectClient(server, targetName, database.seed.editor.token);
 	await synced(witness);
-	targetBefore = loadDocumentState(database.opened.sqlite, targetName)!;
-	otherBefore = loadDocumentState(database.opened.sqlite, otherName)!;
+	targetBefore = (await storedState(database.opened, targetName))!;
+	otherBefore = (await storedState(database.opened, otherName))!;
 });
 
 afterAll(async () => {
@@ -126,8 +126,8 @@ async function expectUnharmed(): Promise<void> {
 	expect(fresh.doc.getText('body').toString()).toBe('ander document');
 	fresh.destroy();
 	expect(witness.provider.wsconnected).toBe(true);
-	expect(contentOf(loadDocumentState(database.opened.sqlite, targetName))).toEqual(contentOf(targetBefore));
-	expect(contentOf(loadDocumentState(database.opened.sqlite, otherName))).toEqual(contentOf(otherBefore));
+	expect(contentOf(await storedState(database.opened, targetName))).toEqual(contentOf(targetBefore));
+	expect(contentOf(await storedState(database.opened, otherName))).toEqual(contentOf(otherBefore));
 	expect(witness.doc.getText('body').toString()).toBe('doelwit');
 }
 

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sessionIdFromToken } from '../../src/lib/server/session.ts';
 import { CloseEvents } from './close-codes.ts';
 import { createTestDatabase, rawClient, startTestServer, waitFor, type TestDatabase, type TestServer } from './test-fixtures/harness.ts';
+import { onSqlite } from '../../src/lib/server/test-db.ts';
 
 /**
  * The re-check's sweep (sweep.ts, recheck.ts): a change of rights closes a
@@ -71,7 +72,7 @@ describe('the sweep', () => {
 		await db.insertInto('region_memberships').values({ user_id: viewer.id, region_id: regionId, role: 'viewer' }).execute();
 	});
 
-	it('closes a socket whose role was changed by another connection (another process)', async () => {
+	it.skipIf(!onSqlite)('closes a socket whose role was changed by another connection (another process)', async () => {
 		const { editor, regionId } = database.seed;
 		const c = await open(editor.token);
 		await settle();

@@ -17,6 +17,8 @@ import { createUser } from '../../../src/lib/server/user.ts';
 import { MessageType } from '../protocol.ts';
 import { createCollabServer, type CollabServer, type CollabServerOptions } from '../index.ts';
 import { postgresRecheck } from '../recheck-pg.ts';
+import { postgresDocumentStore, sqliteDocumentStore } from '../document-store.ts';
+import { docFromStored } from '../store.ts';
 
 /**
  * Test fixtures: a temporary database with one region, a regional plan with
@@ -60,7 +62,27 @@ async function userWithSession(db: Db, name: string): Promise<TestUser> {
 	return { id: user.id, name, token };
 }
 
+/**
+ * A temporary SQLite file with the fixture. With KRING_TEST_DATABASE=postgres
+ * (npm run test:pg:domain): a fresh PostgreSQL database instead
+ * (server/testing/postgres-test-db.ts); `opened.sqlite` then throws, so a
+ * test of SQLite itself says so (skip it with `onSqlite`).
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
+	if (process.env.KRING_TEST_DATABASE === 'postgres') {
+		const { createPostgresTestDatabase } = await import('../../testing/postgres-test-db.ts');
+		const pg = await createPostgresTestDatabase({});
+		const seed = await seedCollab(pg.db);
+		return {
+			dir: '',
+			path: pg.path,
+			opened: pg as unknown as OpenedDatabase,
+			seed,
+			remove() {
+				void pg.close();
+			}
+		};
+	}
 	const dir = mkdtempSync(join(tmpdir(), 'kring-collab-'));
 	const path = join(dir, 'test.db');
 	const opened = openDatabase(path);
@@ -80,6 +102,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 			rmSync(dir, { recursive: true, force: true });
 		}
 	};
+}
+
+/** A document's whole state as stored, on either database (null: never stored). */
+export async function storedState(opened: OpenedDatabase | OpenedPostgres, name: string): Promise<Uint8Array | null> {
+	const stored = await ('pool' in opened ? postgresDocumentStore(opened.pool) : sqliteDocumentStore(opened.sqlite)).read(name);
+	if (!stored || (!stored.state && stored.updates.length === 0)) return null;
+	const doc = docFromStored(stored);
+	try {
+		return Y.encodeStateAsUpdate(doc);
+	} finally {
+		doc.destroy();
+	}
 }
 
 /** The same fixture in an empty PostgreSQL database at `url` (migrated here). */

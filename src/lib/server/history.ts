@@ -139,7 +139,8 @@ export async function readVersion(db: Db, name: string, versionId: number): Prom
 			.selectFrom('collab_history')
 			.select((eb) => eb.fn.max('id').as('id'))
 			.where('doc_id', '=', row.doc_id)
-			.where('user_id', 'is', row.user_id)
+			// `is $1` is SQLite's null-safe equality; PostgreSQL takes `is` only before null
+			.where('user_id', row.user_id === null ? 'is' : '=', row.user_id)
 			.executeTakeFirst();
 		if (newest?.id === versionId) {
 			const tail = (await sessionEnds(trx, row.doc_id, new Map([[row.user_id, row.seq_to]]))).get(row.user_id);
