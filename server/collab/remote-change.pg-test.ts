@@ -1,10 +1,8 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { openPostgres, type OpenedPostgres } from '../../src/lib/server/db.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
-import { MIGRATIONS_DIR } from '../../src/lib/server/test-db.ts';
-import { postgresSkipReason, startPostgres, type TestPostgres } from '../testing/postgres.ts';
+import type { MigratedPostgres } from '../testing/postgres.ts';
+import { describeOnPostgres } from '../testing/postgres-suite.ts';
 import { joinCluster, type Cluster } from './cluster.ts';
 import { createRemoteChanges, OwnedElsewhere } from './remote-change.ts';
 
@@ -15,31 +13,21 @@ import { createRemoteChanges, OwnedElsewhere } from './remote-change.ts';
  */
 
 const log = pino({ level: 'silent' });
-let pgServer: TestPostgres;
-let opened: OpenedPostgres;
-let url: string;
 const clusters: Cluster[] = [];
+let database: () => MigratedPostgres;
 
 async function node(nodeId: string): Promise<Cluster> {
-	const cluster = await joinCluster({ connectionString: url, pool: opened.pool, nodeId, nodeUrl: `http://127.0.0.1:1/${nodeId}`, log });
+	const { pool } = database().database;
+	const url = (pool as unknown as { options: { connectionString: string } }).options.connectionString;
+	const cluster = await joinCluster({ connectionString: url, pool, nodeId, nodeUrl: `http://127.0.0.1:1/${nodeId}`, log });
 	clusters.push(cluster);
 	return cluster;
 }
 
-const skip = postgresSkipReason();
-if (skip) console.warn(`skipping server changes across nodes: ${skip}`);
-
-describe.skipIf(skip !== null)('a server change sent to a slow owner', () => {
-	beforeAll(async () => {
-		pgServer = await startPostgres();
-		url = await pgServer.createDatabase('kring_remote_change');
-		opened = openPostgres(url);
-		await migrateToLatest(opened.db, MIGRATIONS_DIR);
-	});
+describeOnPostgres('a server change sent to a slow owner', (pg) => {
+	database = pg;
 	afterAll(async () => {
 		for (const c of clusters) await c.close();
-		await opened?.db.destroy();
-		await pgServer?.stop();
 	});
 
 	it('is applied once, though the owner answers after the sender gave up and sent it again', async () => {
