@@ -1,9 +1,7 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres, type OpenedPostgres } from '../../src/lib/server/db.ts';
-import { migrateToLatest } from '../../src/lib/server/migrate.ts';
-import { MIGRATIONS_DIR } from '../../src/lib/server/test-db.ts';
-import { postgresSkipReason, startPostgres, type TestPostgres } from '../testing/postgres.ts';
+import { expect, it } from 'vitest';
+import { describeOnPostgres } from '../testing/postgres-suite.ts';
+import type { MigratedPostgres } from '../testing/postgres.ts';
 import { joinCluster, type Cluster } from './cluster.ts';
 import { clusterPresence, type ClusterPresence, type DocumentPeople } from './presence-pg.ts';
 
@@ -24,10 +22,6 @@ interface Node {
 	announced: string[];
 }
 
-let pgServer: TestPostgres;
-let opened: OpenedPostgres;
-let url: string;
-
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
 	const start = Date.now();
 	while (!(await check())) {
@@ -36,29 +30,18 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
 	}
 }
 
-async function node(nodeId: string): Promise<Node> {
-	const cluster = await joinCluster({ connectionString: url, pool: opened.pool, nodeId, nodeUrl: `http://127.0.0.1:1/${nodeId}`, log });
+async function node(pg: MigratedPostgres, nodeId: string): Promise<Node> {
+	const { pool } = pg.database;
+	const cluster = await joinCluster({ connectionString: pg.url, pool, nodeId, nodeUrl: `http://127.0.0.1:1/${nodeId}`, log });
 	const local = new Map<string, DocumentPeople[]>();
 	const announced: string[] = [];
-	const presence = await clusterPresence({ pool: opened.pool, nodeId, local: (planId) => local.get(planId) ?? [], announce: (p) => announced.push(p), log });
+	const presence = await clusterPresence({ pool, nodeId, local: (planId) => local.get(planId) ?? [], announce: (p) => announced.push(p), log });
 	return { cluster, presence, local, announced };
 }
 
-const skip = postgresSkipReason();
-describe.skipIf(skip !== null)('presence across nodes', () => {
-	beforeAll(async () => {
-		pgServer = await startPostgres();
-		url = await pgServer.createDatabase('kring_presence');
-		opened = openPostgres(url);
-		await migrateToLatest(opened.db, MIGRATIONS_DIR);
-	});
-	afterAll(async () => {
-		await opened?.db.destroy();
-		await pgServer?.stop();
-	});
-
+describeOnPostgres('presence across nodes', (pg) => {
 	it("shows on node B who is at work in a document node A serves, and announces only after writing", async () => {
-		const [a, b] = [await node('a'), await node('b')];
+		const [a, b] = [await node(pg(), 'a'), await node(pg(), 'b')];
 		expect(await a.cluster.claim('action:one')).toBe(true);
 		a.local.set('plan-1', [{ name: 'action:one', users: [ruben] }]);
 		a.presence.changed('plan-1');
@@ -72,7 +55,7 @@ describe.skipIf(skip !== null)('presence across nodes', () => {
 	});
 
 	it('merges its own sockets with those of the other node', async () => {
-		const [a, b] = [await node('a'), await node('b')];
+		const [a, b] = [await node(pg(), 'a'), await node(pg(), 'b')];
 		expect(await a.cluster.claim('action:two')).toBe(true);
 		expect(await b.cluster.claim('theme:three')).toBe(true);
 		a.local.set('plan-1', [{ name: 'action:two', users: [ruben, sanne] }]);
@@ -91,23 +74,40 @@ describe.skipIf(skip !== null)('presence across nodes', () => {
 	});
 
 	it('forgets the people of a node that died, at once', async () => {
-		const [a, b] = [await node('a'), await node('b')];
+		const [a, b] = [await node(pg(), 'a'), await node(pg(), 'b')];
 		expect(await a.cluster.claim('action:four')).toBe(true);
 		a.local.set('plan-4', [{ name: 'action:four', users: [ruben] }]);
 		a.presence.changed('plan-4');
 		await waitFor(() => a.announced.length > 0, 5000, 'announced');
 		expect((await b.presence.read('plan-4')).length).toBe(1);
 		// node A's session ends as when its process is killed: its rows stay, its locks go
-		await opened.pool.query("SELECT pg_terminate_backend(backend_pid) FROM collab_nodes WHERE node_id = 'a'");
+		await pg().database.pool.query("SELECT pg_terminate_backend(backend_pid) FROM collab_nodes WHERE node_id = 'a'");
 		await waitFor(async () => (await b.presence.read('plan-4')).length === 0, 5000, 'gone');
-		expect(Number((await opened.pool.query("SELECT count(*) AS n FROM collab_presence WHERE node_id = 'a'")).rows[0].n)).toBe(1);
+		expect(Number((await pg().database.pool.query("SELECT count(*) AS n FROM collab_presence WHERE node_id = 'a'")).rows[0].n)).toBe(1);
 		await a.cluster.close();
 		await b.presence.close();
 		await b.cluster.close();
 	});
 
+	it('clears the rows a dead node left when a node starts', async () => {
+		const a = await node(pg(), 'a');
+		expect(await a.cluster.claim('action:six')).toBe(true);
+		a.local.set('plan-6', [{ name: 'action:six', users: [ruben] }]);
+		a.presence.changed('plan-6');
+		await waitFor(() => a.announced.length > 0, 5000, 'announced');
+		const rowsOfA = async () => Number((await pg().database.pool.query("SELECT count(*) AS n FROM collab_presence WHERE node_id = 'a'")).rows[0].n);
+		expect(await rowsOfA()).toBe(1);
+		await pg().database.pool.query("SELECT pg_terminate_backend(backend_pid) FROM collab_nodes WHERE node_id = 'a'");
+		await waitFor(async () => (await pg().database.pool.query("SELECT 1 FROM collab_nodes n JOIN pg_stat_activity s ON s.pid = n.backend_pid WHERE n.node_id = 'a'")).rowCount === 0, 5000, 'session gone');
+		const c = await node(pg(), 'c');
+		expect(await rowsOfA()).toBe(0);
+		await a.cluster.close();
+		await c.presence.close();
+		await c.cluster.close();
+	});
+
 	it('ends with what the node has last, however fast people come and go', async () => {
-		const [a, b] = [await node('a'), await node('b')];
+		const [a, b] = [await node(pg(), 'a'), await node(pg(), 'b')];
 		expect(await a.cluster.claim('action:five')).toBe(true);
 		for (let i = 0; i < 30; i++) {
 			a.local.set('plan-5', i % 2 ? [] : [{ name: 'action:five', users: i % 3 ? [ruben] : [ruben, sanne] }]);
@@ -123,4 +123,3 @@ describe.skipIf(skip !== null)('presence across nodes', () => {
 		}
 	});
 });
-if (skip) console.warn(`skipping presence across nodes: ${skip}`);

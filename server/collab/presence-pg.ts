@@ -40,8 +40,15 @@ export interface ClusterPresenceOptions {
 
 export async function clusterPresence(options: ClusterPresenceOptions): Promise<ClusterPresence> {
 	const { pool, nodeId, log } = options;
-	// a node of this id that ran before left its rows; they are not true now
-	await pool.query('DELETE FROM collab_presence WHERE node_id = $1', [nodeId]);
+	// A node of this id that ran before left its rows, and so did any node whose
+	// session is gone (killed, its machine lost): reads already skip those, this
+	// keeps the table from holding them until a node of that id comes back.
+	await pool.query(
+		`DELETE FROM collab_presence p
+		 WHERE p.node_id = $1
+		    OR NOT EXISTS (SELECT 1 FROM collab_nodes n JOIN pg_stat_activity a ON a.pid = n.backend_pid WHERE n.node_id = p.node_id)`,
+		[nodeId]
+	);
 	/** per plan: a write is running, and whether another is due after it */
 	const writing = new Map<string, { again: boolean }>();
 	let closed = false;

@@ -162,6 +162,8 @@ kill -INT $pg 2>/dev/null; wait $pg; rm -rf "$0"`;
 export interface MigratedPostgres {
 	server: TestPostgres;
 	database: OpenedPostgres;
+	/** the database's connection string (for a second connection, e.g. a cluster session) */
+	url: string;
 	/** closes the pool, stops the server and removes its folder */
 	close(): Promise<void>;
 }
@@ -170,11 +172,13 @@ export interface MigratedPostgres {
 export async function startMigratedPostgres(): Promise<MigratedPostgres> {
 	const server = await startPostgres();
 	try {
-		const database = openPostgres(await server.createDatabase());
+		const url = await server.createDatabase();
+		const database = openPostgres(url);
 		await migrateToLatest(database.db, MIGRATIONS_DIR);
 		return {
 			server,
 			database,
+			url,
 			async close() {
 				await database.db.destroy();
 				await server.stop();
