@@ -44,6 +44,28 @@ test('cancelling a new thread returns to its button; posting one moves focus to 
 	await expectAccessible(page);
 });
 
+test('someone who clicks into the text while their new thread is still being posted keeps typing there', async ({ page }) => {
+	await login(page, 'editor');
+	await openCard(page, 9);
+	// a slow server: the answer to the post comes 1.5 s later
+	await page.route('**/api/plans/*/threads', async (route) => {
+		await new Promise((done) => setTimeout(done, 1500));
+		await route.continue();
+	});
+	await page.getByRole('button', { name: 'Nieuwe discussie' }).click();
+	const text = `Trage post ${Date.now()}`;
+	await page.getByLabel('Je reactie').fill(text);
+	await page.getByRole('button', { name: 'Plaatsen' }).click();
+	const field = page.locator('.kring-rte__content').first();
+	await field.focus();
+	await page.keyboard.press('Control+End');
+	await page.keyboard.type(' voor');
+	await expect(page.locator('.kring-thread', { hasText: text })).toBeVisible();
+	await page.keyboard.type(' en na');
+	await expect(field).toBeFocused();
+	await expect(field).toContainText('voor en na');
+});
+
 test('cancelling a reply returns to Antwoorden; posting it moves focus to the thread', async ({ page }) => {
 	await login(page, 'editor');
 	await openCard(page, 6);
