@@ -40,6 +40,22 @@ async function node(pg: MigratedPostgres, nodeId: string): Promise<Node> {
 }
 
 describeOnPostgres('presence across nodes', (pg) => {
+	const query = (sql: string) => pg().database.pool.query(sql);
+	const rowsOf = async (nodeId: string) => Number((await query(`SELECT count(*) AS n FROM collab_presence WHERE node_id = '${nodeId}'`)).rows[0].n);
+
+	/** node A with Ruben in a document of `planId`, written for the other nodes */
+	async function nodeAWithRuben(document: string, planId: string): Promise<Node> {
+		const a = await node(pg(), 'a');
+		expect(await a.cluster.claim(document)).toBe(true);
+		a.local.set(planId, [{ name: document, users: [ruben] }]);
+		a.presence.changed(planId);
+		await waitFor(() => a.announced.length > 0, 5000, 'announced');
+		return a;
+	}
+
+	/** node A's session ends as when its process is killed: its rows stay, its locks go */
+	const killSessionOfA = () => query("SELECT pg_terminate_backend(backend_pid) FROM collab_nodes WHERE node_id = 'a'");
+
 	it("shows on node B who is at work in a document node A serves, and announces only after writing", async () => {
 		const [a, b] = [await node(pg(), 'a'), await node(pg(), 'b')];
 		expect(await a.cluster.claim('action:one')).toBe(true);
@@ -74,33 +90,25 @@ describeOnPostgres('presence across nodes', (pg) => {
 	});
 
 	it('forgets the people of a node that died, at once', async () => {
-		const [a, b] = [await node(pg(), 'a'), await node(pg(), 'b')];
-		expect(await a.cluster.claim('action:four')).toBe(true);
-		a.local.set('plan-4', [{ name: 'action:four', users: [ruben] }]);
-		a.presence.changed('plan-4');
-		await waitFor(() => a.announced.length > 0, 5000, 'announced');
+		const a = await nodeAWithRuben('action:four', 'plan-4');
+		const b = await node(pg(), 'b');
 		expect((await b.presence.read('plan-4')).length).toBe(1);
-		// node A's session ends as when its process is killed: its rows stay, its locks go
-		await pg().database.pool.query("SELECT pg_terminate_backend(backend_pid) FROM collab_nodes WHERE node_id = 'a'");
+		await killSessionOfA();
 		await waitFor(async () => (await b.presence.read('plan-4')).length === 0, 5000, 'gone');
-		expect(Number((await pg().database.pool.query("SELECT count(*) AS n FROM collab_presence WHERE node_id = 'a'")).rows[0].n)).toBe(1);
+		expect(await rowsOf('a')).toBe(1);
 		await a.cluster.close();
 		await b.presence.close();
 		await b.cluster.close();
 	});
 
 	it('clears the rows a dead node left when a node starts', async () => {
-		const a = await node(pg(), 'a');
-		expect(await a.cluster.claim('action:six')).toBe(true);
-		a.local.set('plan-6', [{ name: 'action:six', users: [ruben] }]);
-		a.presence.changed('plan-6');
-		await waitFor(() => a.announced.length > 0, 5000, 'announced');
-		const rowsOfA = async () => Number((await pg().database.pool.query("SELECT count(*) AS n FROM collab_presence WHERE node_id = 'a'")).rows[0].n);
-		expect(await rowsOfA()).toBe(1);
-		await pg().database.pool.query("SELECT pg_terminate_backend(backend_pid) FROM collab_nodes WHERE node_id = 'a'");
-		await waitFor(async () => (await pg().database.pool.query("SELECT 1 FROM collab_nodes n JOIN pg_stat_activity s ON s.pid = n.backend_pid WHERE n.node_id = 'a'")).rowCount === 0, 5000, 'session gone');
+		const a = await nodeAWithRuben('action:six', 'plan-6');
+		expect(await rowsOf('a')).toBe(1);
+		await killSessionOfA();
+		const sessionOfA = "SELECT 1 FROM collab_nodes n JOIN pg_stat_activity s ON s.pid = n.backend_pid WHERE n.node_id = 'a'";
+		await waitFor(async () => (await query(sessionOfA)).rowCount === 0, 5000, 'session gone');
 		const c = await node(pg(), 'c');
-		expect(await rowsOfA()).toBe(0);
+		expect(await rowsOf('a')).toBe(0);
 		await a.cluster.close();
 		await c.presence.close();
 		await c.cluster.close();
